@@ -1,0 +1,1 @@
+"""Reviewer's domain: documents, extraction, index, review store, export. No Qt here."""

@@ -1,0 +1,62 @@
+"""Rules of the code base that a quick look cannot keep."""
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_never_imports_qt() -> None:
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "reviewer" / "core").rglob("*.py")
+                 if _imports(p) & {"PySide6", "shiboken6", "PyQt5", "PyQt6"}]
+    assert offenders == []
+
+
+def test_core_imports_without_qt_loaded() -> None:
+    # Importing every core module in a fresh interpreter must not pull Qt in indirectly.
+    mods = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts)
+                  for p in (ROOT / "reviewer" / "core").rglob("*.py")
+                  if p.name != "__main__.py")
+    mods = [m.removesuffix(".__init__") for m in mods]
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in mods)
+            + "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
+            + "print(bad); raise SystemExit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_no_widget_renders_html() -> None:
+    offenders = []
+    for p in (ROOT / "reviewer").rglob("*.py"):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if any(call in line for call in (".setHtml(", ".insertHtml(", ".appendHtml(")):
+                offenders.append(f"{p.relative_to(ROOT)}:{n}")
+    assert offenders == []
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None and
+                    subprocess.run([sys.executable, "-m", "ruff", "--version"],
+                                   capture_output=True).returncode != 0,
+                    reason="ruff not installed")
+def test_ruff_clean() -> None:
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "reviewer", "tests",
+                           "benchmarks", "tools"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
