@@ -1,0 +1,275 @@
+"""Loader tests: every format, every encoding path, and the safety guards."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from reviewer.core import loaders
+from reviewer.core.loaders import (
+    SUPPORTED_SUFFIXES,
+    LoadError,
+    decode_bytes,
+    html_to_text,
+    is_supported,
+    load,
+    normalise_text,
+)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_docs"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+# ----------------------------------------------------------------------------- text
+
+TEXT = "Café “quoted” — 27 May 2021\nSecond line"
+
+
+@pytest.mark.parametrize("encoding, prefix", [
+    ("utf-8", b""),
+    ("utf-8", b"\xef\xbb\xbf"),
+    ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b"\xfe\xff"),
+    ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("utf-32-be", b"\x00\x00\xfe\xff"),
+])
+def test_unicode_encodings(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    doc = load(write(tmp_path, "a.txt", prefix + TEXT.encode(encoding)))
+    assert doc.text == TEXT
+    assert doc.warnings == []
+    assert doc.path.endswith("a.txt")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_sniffed(tmp_path: Path, encoding: str) -> None:
+    text = "JAKARTA, 27 May 2021 – The ASEAN-Japan Forum met today.\n" * 5
+    doc = load(write(tmp_path, "a.txt", text.encode(encoding)))
+    assert doc.text == text
+
+
+def test_cp1252_smart_quotes_with_warning(tmp_path: Path) -> None:
+    doc = load(write(tmp_path, "a.txt", "He said “yes” – café".encode("cp1252")))
+    assert doc.text == "He said “yes” – café"
+    assert any("cp1252" in w for w in doc.warnings)
+
+
+def test_latin1_last_resort(tmp_path: Path) -> None:
+    # 0x81 is undefined in cp1252, so only latin-1 can decode this.
+    doc = load(write(tmp_path, "a.txt", b"caf\xe9 \x81 ok"))
+    assert doc.text == "café \x81 ok"
+    assert any("latin-1" in w for w in doc.warnings)
+
+
+def test_invalid_utf8_falls_back(tmp_path: Path) -> None:
+    data = "naïve ".encode() + b"\xff\xfe broken"  # not UTF-8, no BOM at the start
+    doc = load(write(tmp_path, "a.txt", data))
+    assert doc.text.startswith("naÃ¯ve ")  # cp1252 reading of the UTF-8 bytes
+    assert doc.warnings and "not valid UTF-8" in doc.warnings[0]
+
+
+def test_declared_charset_used_for_fallback() -> None:
+    text, warnings = decode_bytes("Привет".encode("koi8-r"), declared="koi8-r")
+    assert text == "Привет"
+    assert "koi8" in warnings[0]
+
+
+def test_empty_file_is_a_document(tmp_path: Path) -> None:
+    doc = load(write(tmp_path, "a.txt", b""))
+    assert doc.text == ""
+    assert doc.warnings == ["empty file"]
+    assert doc.structure.blocks == []
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 20,
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
+    b"abc\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 50,
+])
+def test_binary_with_txt_extension(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(LoadError, match="binary file"):
+        load(write(tmp_path, "a.txt", data))
+
+
+def test_newlines_normalised_and_offsets(tmp_path: Path) -> None:
+    doc = load(write(tmp_path, "a.txt", b"Title\r\n\r\nJAKARTA, 27 May 2021 - Body\rEnd\r\n"))
+    assert doc.text == "Title\n\nJAKARTA, 27 May 2021 - Body\nEnd\n"
+    dl = doc.structure.dateline
+    assert dl is not None
+    assert doc.text[dl.place_span[0]:dl.place_span[1]] == "JAKARTA"
+    assert doc.text[dl.date_span[0]:dl.date_span[1]] == "27 May 2021"
+
+
+def test_bom_char_and_nul_normalised() -> None:
+    warnings: list[str] = []
+    assert normalise_text("\ufeffa\x00b", warnings) == "a\ufffdb"
+    assert warnings == ["NUL characters replaced"]
+
+
+def test_markdown_loaded_verbatim(tmp_path: Path) -> None:
+    md = "# Big News\n\nNEW YORK, NY / ACCESSWIRE / March 3, 2025 / Acme did it.\n"
+    doc = load(write(tmp_path, "a.md", md.encode()))
+    assert doc.text == md
+    assert doc.title == "Big News"
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.txt")), ids=lambda p: p.name)
+def test_sample_docs_text_is_raw_utf8(path: Path) -> None:
+    assert load(path).text == path.read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- errors
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="file not found"):
+        load(tmp_path / "nope.txt")
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").mkdir()
+    with pytest.raises(LoadError, match="folder"):
+        load(tmp_path / "d.txt")
+
+
+def test_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loaders, "MAX_BYTES", 1024)
+    p = write(tmp_path, "a.txt", b"x" * 2048)
+    with pytest.raises(LoadError, match=r"file too large \(0\.0 MB; limit"):
+        load(p)
+
+
+def test_vanished_between_stat_and_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = write(tmp_path, "a.txt", b"hello")
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError
+
+    monkeypatch.setattr(Path, "open", gone)
+    with pytest.raises(LoadError, match="vanished"):
+        load(p)
+
+
+def test_long_single_line_is_fine(tmp_path: Path) -> None:
+    data = b"word " * 400_000  # 2 MB, one line
+    doc = load(write(tmp_path, "a.txt", data))
+    assert len(doc.text) == len(data)
+
+
+def test_supported_suffixes() -> None:
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
+    assert is_supported("x/Release.DOCX") and is_supported(Path("a.htm"))
+    assert not is_supported("a.pdf")
+
+
+# ----------------------------------------------------------------------------- html
+
+def test_html_visible_text_only(tmp_path: Path) -> None:
+    page = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Page T&amp;itle</title>
+    <style>p { color: red }</style><script>document.write("evil")</script></head>
+    <body><noscript>enable js</noscript><template><p>hidden</p></template>
+    <h1>Big   News</h1><p>HANOI, Oct. 15 (VNA) - Caf&eacute; &amp; <b>bold
+    text</b><br>next line</p>
+    <div><p>Unclosed <i>italic <b>nest</i> ok</div>
+    <img src="http://example.com/tracker.png" alt="remote">
+    <ul><li>one</li><li>two</ul><table><tr><td>a</td><td>b</td></tr></table>
+    <script>var x = "<p>not text</p>";</script></body></html>"""
+    doc = load(write(tmp_path, "a.html", page.encode()))
+    assert doc.text.split("\n") == [
+        "Big News", "HANOI, Oct. 15 (VNA) - Café & bold text", "next line",
+        "Unclosed italic nest ok", "one", "two", "a | b",
+    ]
+    for junk in ("evil", "color", "enable js", "hidden", "not text", "Page", "remote"):
+        assert junk not in doc.text
+    assert doc.title == "Big News"
+    assert doc.structure.dateline and doc.structure.dateline.source == "VNA"
+
+
+def test_html_title_fallback_and_meta_charset(tmp_path: Path) -> None:
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; '
+            'charset=windows-1251"><title>Заголовок</title></head>'
+            '<body><p>Текст без заголовка. Он длинный. Очень.</p></body></html>')
+    doc = load(write(tmp_path, "a.htm", page.encode("cp1251")))
+    assert doc.text == "Текст без заголовка. Он длинный. Очень."
+    assert doc.title == "Заголовок"
+    assert doc.structure.title_span is None
+
+
+def test_html_malformed_does_not_raise() -> None:
+    text, title = html_to_text("<p>a<div>b</p></span><<<>>c</td><script>never closed")
+    assert "a" in text and "b" in text
+    assert "never closed" not in text
+
+
+# ----------------------------------------------------------------------------- docx
+
+def make_docx(path: Path) -> Path:
+    d = docx.Document()
+    d.add_paragraph("Big News Headline")
+    d.add_paragraph("JAKARTA, 27 May 2021 – First paragraph.")
+    table = d.add_table(rows=2, cols=2)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"r{r}c{c}"
+    d.add_paragraph("After the table.")
+    d.save(str(path))
+    return path
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
+    doc = load(make_docx(tmp_path / "a.docx"))
+    assert doc.text == ("Big News Headline\nJAKARTA, 27 May 2021 – First paragraph.\n"
+                        "r0c0 | r0c1\nr1c0 | r1c1\nAfter the table.")
+    assert doc.title == "Big News Headline"
+    assert doc.structure.dateline.iso == "2021-05-27"
+
+
+def test_docx_not_a_zip(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match=r"not a valid \.docx file \(not a zip archive\)"):
+        load(write(tmp_path, "a.docx", b"plain text pretending"))
+
+
+def zip_bytes(parts: dict[str, bytes]) -> bytes:
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return bio.getvalue()
+
+
+def test_docx_missing_document_xml(tmp_path: Path) -> None:
+    data = zip_bytes({"[Content_Types].xml": b"<Types/>", "word/other.xml": b"<x/>"})
+    with pytest.raises(LoadError, match="no word/document.xml"):
+        load(write(tmp_path, "a.docx", data))
+
+
+def test_docx_zip_bomb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loaders, "MAX_DOCX_UNCOMPRESSED", 2 * 1024 * 1024)
+    data = zip_bytes({"word/document.xml": b"<w/>" + b" " * (4 * 1024 * 1024)})
+    assert len(data) < 50_000  # highly compressible
+    with pytest.raises(LoadError, match="zip bomb"):
+        load(write(tmp_path, "a.docx", data))
+
+
+def test_docx_with_entities_is_refused(tmp_path: Path) -> None:
+    good = make_docx(tmp_path / "good.docx").read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(good))
+    parts = {n: src.read(n) for n in src.namelist()}
+    xml = parts["word/document.xml"]
+    head, _, rest = xml.partition(b"?>")
+    parts["word/document.xml"] = (head + b'?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                  + rest)
+    with pytest.raises(LoadError, match="DTD"):
+        load(write(tmp_path, "a.docx", zip_bytes(parts)))
+
+
+def test_docx_broken_xml(tmp_path: Path) -> None:
+    data = zip_bytes({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"})
+    with pytest.raises(LoadError, match=r"not a valid \.docx file"):
+        load(write(tmp_path, "a.docx", data))
