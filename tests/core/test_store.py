@@ -48,7 +48,7 @@ def test_migration_runs_once_and_backs_up_first(tmp_path: Path, monkeypatch) -> 
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     s.close()
     ReviewStore(path)  # opening again migrates nothing and takes no new backup
-    assert len(list((tmp_path / "backups").glob("*before-migration*"))) == 1
+    assert len(list((tmp_path / "backups").glob("*before-migration*.sqlite3"))) == 1
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

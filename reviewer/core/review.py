@@ -1,0 +1,179 @@
+"""A release as the reviewer sees it: extraction plus the reviewer's own corrections.
+
+Every operation here writes to the review store at once and returns what is needed to
+undo it, so the GUI's undo commands are thin wrappers around these calls.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reviewer.core.extract import extract
+from reviewer.core.model import Correction, Document, Entity, Fact
+from reviewer.core.store import FactStatus, Note
+
+if TYPE_CHECKING:
+    from reviewer.core.workspace import Workspace
+
+CONTEXT = 40  # characters kept on each side of a correction or note to re-anchor it
+
+
+@dataclass(slots=True)
+class DocumentView:
+    document: Document
+    entities: list[Entity]
+    facts: list[Fact]
+    status: str
+    notes: list[Note] = field(default_factory=list)
+    fact_statuses: dict[str, FactStatus] = field(default_factory=dict)
+    orphaned: list[Correction] = field(default_factory=list)
+
+    def fact_status(self, fact: Fact) -> str:
+        fs = self.fact_statuses.get(fact.key())
+        return fs.status if fs else "unverified"
+
+    def to_json(self) -> dict:
+        doc, st = self.document, self.document.structure
+        dl = st.dateline
+        return {
+            "doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "status": self.status,
+            "warnings": doc.warnings, "text": doc.text,
+            "structure": {
+                "title": st.title, "title_span": st.title_span,
+                "dateline": None if dl is None else {
+                    "start": dl.start, "end": dl.end, "place": dl.place, "date": dl.date,
+                    "iso": dl.iso, "source": dl.source},
+                "blocks": [[b.start, b.end, b.kind, b.reason] for b in st.blocks],
+            },
+            "entities": [[e.start, e.end, e.label, e.text, e.canonical or e.text, e.source]
+                         for e in self.entities],
+            "facts": [{"kind": f.kind, "start": f.start, "end": f.end, "fields": f.fields,
+                       "status": self.fact_status(f)} for f in self.facts],
+            "notes": [{"id": n.id, "target": n.target, "target_key": n.target_key,
+                       "start": n.start, "end": n.end, "text": n.text, "author": n.author,
+                       "orphaned": n.orphaned} for n in self.notes],
+        }
+
+
+def context_of(text: str, start: int, end: int) -> tuple[str, str]:
+    return text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
+
+
+def reanchor(text: str, start: int, end: int, quote: str, before: str,
+             after: str) -> tuple[int, int] | None:
+    """Where a span quoted as `quote` sits in `text` now, or None when it cannot be found.
+
+    The old offsets win when they still cut the quote; otherwise the occurrence whose
+    surroundings best match the stored context wins, and a lone occurrence is accepted.
+    """
+    if not quote:
+        return None
+    if text[start:end] == quote:
+        return start, end
+    best, best_score = None, -1
+    for m in re.finditer(re.escape(quote), text):
+        s, e = m.span()
+        b, a = context_of(text, s, e)
+        score = _common_suffix(b, before) + _common_prefix(a, after)
+        if score > best_score or (score == best_score and best is not None
+                                  and abs(s - start) < abs(best[0] - start)):
+            best, best_score = (s, e), score
+    return best
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def apply_corrections(text: str, entities: list[Entity],
+                      corrections: list[Correction]) -> tuple[list[Entity], list[Correction]]:
+    """The document's own corrections on top of the extractor's entities.
+
+    Returns the entities and the corrections that could not be anchored (orphaned)."""
+    by_span: dict[tuple[int, int], Entity] = {(e.start, e.end): e for e in entities}
+    orphaned: list[Correction] = []
+    for c in corrections:
+        if c.scope == "library":
+            continue  # applied by the lexicon inside the extractor
+        where = reanchor(text, c.start, c.end, c.text, c.before, c.after)
+        if where is None:
+            orphaned.append(c)
+            continue
+        s, e = where
+        shift = s - c.start
+        if c.action == "add":
+            _drop_overlapping(by_span, s, e)
+            by_span[(s, e)] = Entity(s, e, c.label, text[s:e], source="user")
+        elif c.action == "reject":
+            by_span.pop((s, e), None)
+        elif c.action == "retype":
+            old = by_span.get((s, e))
+            canonical = old.canonical if old else ""
+            by_span[(s, e)] = Entity(s, e, c.label, text[s:e], canonical=canonical,
+                                     source="user")
+        elif c.action == "resize":
+            if c.old_start is not None and c.old_end is not None:
+                by_span.pop((c.old_start + shift, c.old_end + shift), None)
+            _drop_overlapping(by_span, s, e)
+            by_span[(s, e)] = Entity(s, e, c.label, text[s:e], source="user")
+    return sorted(by_span.values(), key=lambda x: (x.start, x.end)), orphaned
+
+
+def _drop_overlapping(by_span: dict[tuple[int, int], Entity], s: int, e: int) -> None:
+    for key in [k for k in by_span if k[0] < e and s < k[1]]:
+        del by_span[key]
+
+
+def document_view(ws: Workspace, doc_id: int) -> DocumentView:
+    """Load a release and everything the reviewer has said about it."""
+    doc = ws.load(doc_id)
+    lexicon = ws.library.lexicon()
+    extraction = extract(doc.text, doc.structure, lexicon)
+    corrections = [c for c in ws.store.corrections(doc_id) if c.doc_id == doc_id]
+    entities, orphaned = apply_corrections(doc.text, extraction.entities, corrections)
+    aliases = {a.alias: a.canonical for a in ws.store.aliases()}
+    for ent in entities:
+        name = ent.canonical or ent.text
+        if name in aliases:
+            ent.canonical = aliases[name]
+    notes = ws.store.notes(doc_id)
+    for n in notes:
+        if n.start is None or n.end is None:
+            continue
+        where = reanchor(doc.text, n.start, n.end, n.quote, n.before, n.after)
+        if where is None:
+            n.orphaned = True
+        elif where != (n.start, n.end):
+            n.start, n.end = where
+    return DocumentView(document=doc, entities=entities, facts=extraction.facts,
+                        status=ws.store.status(doc_id), notes=notes,
+                        fact_statuses=ws.store.fact_statuses(doc_id), orphaned=orphaned)
+
+
+def make_correction(doc: Document, action: str, start: int, end: int, label: str, *,
+                    old: Entity | None = None, scope: str = "doc") -> Correction:
+    before, after = context_of(doc.text, start, end)
+    return Correction(action=action, start=start, end=end, label=label,
+                      text=doc.text[start:end], doc_id=doc.doc_id,
+                      old_start=old.start if old else None, old_end=old.end if old else None,
+                      old_label=old.label if old else "", before=before, after=after,
+                      scope=scope)
+
+
+def label_all_spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of `needle` in `text`."""
+    if not needle.strip():
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    return [m.span() for m in pattern.finditer(text)]

@@ -1,0 +1,93 @@
+"""One data directory opened: review store, index, library and search together.
+
+The GUI, the CLI and the tests all go through this object, so they share one code path.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reviewer.core import loaders
+from reviewer.core.index import SearchIndex
+from reviewer.core.library import Library
+from reviewer.core.model import Document
+from reviewer.core.paths import data_dir as resolve_data_dir
+from reviewer.core.resources import sample_docs_dir
+from reviewer.core.search import Searcher
+from reviewer.core.store import ReviewStore
+
+try:  # POSIX advisory locks; on Windows the store's own locking still serialises writes
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+
+class Workspace:
+    """The open data directory. Use as a context manager or call close()."""
+
+    def __init__(self, data_dir: str | os.PathLike | None = None, *,
+                 allow_readonly: bool = True) -> None:
+        self.data_dir = resolve_data_dir(data_dir)
+        self._lock_fh = None
+        self.readonly = not self._take_lock()
+        if self.readonly and not allow_readonly:
+            raise RuntimeError(f"Another Reviewer is using {self.data_dir}.")
+        store_path = self.data_dir / "review.sqlite3"
+        if self.readonly and not store_path.exists():
+            self.store = ReviewStore(store_path)
+        else:
+            self.store = ReviewStore(store_path, readonly=self.readonly)
+        if not self.readonly:
+            self.store.daily_backup()
+        self.index = SearchIndex(self.data_dir / "index")
+        self.library = Library(self.store, self.index)
+        self.searcher = Searcher(self.index, self.store)
+
+    def _take_lock(self) -> bool:
+        """One writing instance per data directory; a second one opens read-only."""
+        if fcntl is None:
+            return True
+        fh = open(self.data_dir / "reviewer.lock", "a+")  # noqa: SIM115 - held while open
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._lock_fh = fh
+        return True
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+        if self._lock_fh is not None:
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def ensure_demo_library(self) -> bool:
+        """With no folder configured, the bundled sample releases become the library."""
+        if self.store.folders() or self.readonly:
+            return False
+        self.store.add_folder(str(sample_docs_dir().resolve()))
+        return True
+
+    def load(self, doc_id: int) -> Document:
+        rec = self.store.document(doc_id)
+        if rec is None:
+            raise KeyError(f"no document with id {doc_id}")
+        doc = loaders.load(rec.path)
+        doc.doc_id = doc_id
+        return doc
+
+    def doc_id_for_path(self, path: str | Path) -> int | None:
+        rec = self.store.document_by_path(str(Path(path).expanduser().resolve()))
+        return rec.id if rec else None

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reviewer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_index_then_search_json(samples: Path, data_dir: Path, capsys) -> None:
+    assert main(["index", str(samples), "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "added 5" in out and "failed 0" in out
+    assert main(["index", str(samples), "--data-dir", str(data_dir)]) == 0
+    assert "unchanged 5" in capsys.readouterr().out
+
+    assert main(["search", '"Takeo Mori"', "--json", "--data-dir", str(data_dir)]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert len(hits) == 2
+    for hit in hits:
+        assert {"path", "title", "score", "highlights"} <= hit.keys()
+        text = Path(hit["path"]).read_text(encoding="utf-8")
+        assert all(text[s:e] == "Takeo Mori" for s, e in hit["highlights"])
+
+
+def test_search_limit(samples: Path, data_dir: Path, capsys) -> None:
+    main(["index", str(samples), "--data-dir", str(data_dir)])
+    capsys.readouterr()
+    main(["search", "ASEAN", "--limit", "2", "--json", "--data-dir", str(data_dir)])
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_show_json(samples: Path, data_dir: Path, capsys) -> None:
+    main(["index", str(samples), "--data-dir", str(data_dir)])
+    capsys.readouterr()
+    path = samples / "000_f7c1be859b819757.txt"
+    assert main(["show", str(path), "--json", "--data-dir", str(data_dir)]) == 0
+    view = json.loads(capsys.readouterr().out)
+    text = path.read_text(encoding="utf-8")
+    assert view["text"] == text
+    assert view["structure"]["dateline"]["place"] == "JAKARTA"
+    for s, e, _label, cut, *_ in view["entities"]:
+        assert text[s:e] == cut
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path: Path, data_dir: Path, capsys) -> None:
+    assert main(["index", str(tmp_path / "nowhere"), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file or folder" in err and "Traceback" not in err
+    assert main(["show", str(tmp_path / "x.txt"), "--data-dir", str(data_dir)]) == 2
+    assert "not in the library" in capsys.readouterr().err
+    assert main(["search", "date:[notadate to 2021]", "--data-dir", str(data_dir)]) == 2
+
+
+def test_env_var_sets_the_data_dir(samples: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    target = tmp_path / "from-env"
+    monkeypatch.setenv("REVIEWER_DATA_DIR", str(target))
+    assert main(["index", str(samples)]) == 0
+    assert (target / "review.sqlite3").exists()
+
+
+def test_python_dash_m_runs_the_cli(samples: Path, data_dir: Path) -> None:
+    env = {**os.environ, "REVIEWER_DATA_DIR": str(data_dir)}
+    proc = subprocess.run([sys.executable, "-m", "reviewer", "index", str(samples)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "added 5" in proc.stdout
