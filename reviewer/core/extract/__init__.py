@@ -1,0 +1,212 @@
+"""Entity and fact extraction for press releases (pure Python, no Qt, no network).
+
+extract(text, structure=None, lexicon=None) -> Extraction
+extract_patterns(text) -> list[Entity]          # DATE / MONEY / PERCENT only
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+
+from reviewer.core.extract.consistency import (
+    acronyms,
+    masked_spans,
+    propagate,
+    special_contexts,
+    unify_labels,
+)
+from reviewer.core.extract.dateline import find_dateline
+from reviewer.core.extract.facts import find_facts
+from reviewer.core.extract.gazetteer import DOC_HEADS, gazetteer
+from reviewer.core.extract.lexicon import Lexicon
+from reviewer.core.extract.names import find_names
+from reviewer.core.extract.patterns import extract_patterns as _patterns
+from reviewer.core.extract.patterns import resolve_overlaps
+from reviewer.core.model import BOILERPLATE, Dateline, Entity, Extraction, Structure
+
+__all__ = ["extract", "extract_patterns", "Lexicon"]
+
+try:  # written by another module; the engine must work without it
+    from reviewer.core.structure import analyse as _analyse
+except Exception:  # pragma: no cover
+    _analyse = None
+
+_NAV_LINE = re.compile(
+    r"(?m)^[ \t]*(?:Menu\b[^\n]*|[-*•][ \t]+[A-Z0-9][A-Z0-9 &/'’,.-]*|[^\S\n]*"
+    r"(?:Skip to (?:main )?content|Sitemap|SITEMAP)[^\n]*)$"
+)
+_QUOTED = re.compile(r"[“\"]([A-Z][^”\"\n]{3,120}?)[”\"]")
+_EVENT_CUE = re.compile(
+    r"(?:symposium|conference|forum|seminar|workshop|summit|event|exhibition|festival|"
+    r"webinar|dialogue|competition|ceremony|campaign|programme|program)\s+"
+    r"(?:(?:themed|titled|entitled|called|named|on)\s+)?$",
+    re.I,
+)
+_SUBREGION = re.compile(r"(?<![\w-])([A-Z][a-z]+[\x20-](?:sub-region|subregion))\b")
+_HIST_EVENT = re.compile(
+    r"(?<![\w-])((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\x20[A-Z][\w-]+\x20(?:[a-z]+\x20(?:and\x20)?){0,3}"
+    r"(?:crisis|war|pandemic|earthquake|tsunami|recession|revolution|uprising|floods?))\b"
+)
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "at",
+        "by",
+        "from",
+        "as",
+        "vs",
+    ]
+)
+
+
+def extract_patterns(text: str) -> list[Entity]:
+    """DATE, MONEY and PERCENT mentions (cheap; no structure needed)."""
+    return _patterns(text)
+
+
+def _structure(text: str) -> Structure | None:
+    if _analyse is None:
+        return None
+    try:
+        return _analyse(text)
+    except Exception:  # a broken analyser must not break extraction
+        return None
+
+
+def _ref_date(dl: Dateline | None) -> date | None:
+    if dl and dl.iso and len(dl.iso) >= 10:
+        try:
+            return date.fromisoformat(dl.iso[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _nav_spans(text: str, structure: Structure | None) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _NAV_LINE.finditer(text)]
+    if structure:
+        for b in structure.blocks:
+            if b.kind == BOILERPLATE and b.reason == "navigation":
+                chunk = text[b.start : b.end]
+                # only menu-like debris: short, no sentence (the analyser may flag a whole section)
+                sentence = re.search(r"[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}", chunk)
+                if len(chunk.split()) <= 8 and not sentence and "|" not in chunk:
+                    spans.append((b.start, b.end))
+    return sorted(spans)
+
+
+def _quoted(text: str) -> list[Entity]:
+    out = []
+    for m in _QUOTED.finditer(text):
+        content = m.group(1)
+        words = [w for w in re.findall(r"[\w’'-]+", content)]
+        if not 2 <= len(words) <= 16:
+            continue
+        big = [w for w in words if w.lower() not in _SMALL]
+        if not big or sum(1 for w in big if w[0].isupper() or w[0].isdigit()) < 0.75 * len(big):
+            continue
+        s, e = m.span(1)
+        if any(w in DOC_HEADS for w in words):
+            out.append(Entity(s, e, "DOCUMENT", content, score=0.75))
+        elif _EVENT_CUE.search(text, max(0, m.start() - 40), m.start()):
+            out.append(Entity(s, e, "EVENT", content, score=0.75))
+    return out
+
+
+def _regex_names(text: str) -> list[Entity]:
+    out = [
+        Entity(m.start(1), m.end(1), "PLACE", m.group(1), score=0.7)
+        for m in _SUBREGION.finditer(text)
+    ]
+    out += [
+        Entity(m.start(1), m.end(1), "EVENT", m.group(1), score=0.7)
+        for m in _HIST_EVENT.finditer(text)
+    ]
+    return out
+
+
+def _drop_compounds(text: str, ents: list[Entity]) -> list[Entity]:
+    """`ASEAN - Japan cooperation` is an attribute, not two mentions (unless possessive)."""
+    drop: set[int] = set()
+    for i in range(len(ents) - 1):
+        a, b = ents[i], ents[i + 1]
+        if (
+            a.label in ("ORG", "PLACE")
+            and b.label in ("ORG", "PLACE")
+            and text[a.end : b.start] == " - "
+        ):
+            tail = text[b.end : b.end + 2]
+            if tail not in ("'s", "’s") and (b.end >= len(text) or text[b.end] in " \t"):
+                drop.update((i, i + 1))
+    return [e for i, e in enumerate(ents) if i not in drop]
+
+
+def _outside(ents: list[Entity], spans: list[tuple[int, int]]) -> list[Entity]:
+    if not spans:
+        return ents
+    starts = [s for s, _ in spans]
+    out = []
+    for e in ents:
+        i = bisect.bisect_right(starts, e.end) - 1
+        hit = False
+        while i >= 0:
+            s, t = spans[i]
+            if t > e.start and s < e.end:
+                hit = True
+                break
+            if t <= e.start and s < e.start - 2000:
+                break
+            i -= 1
+        if not hit:
+            out.append(e)
+    return out
+
+
+def extract(
+    text: str, structure: Structure | None = None, lexicon: Lexicon | None = None
+) -> Extraction:
+    """Entities (sorted, non-overlapping, `text == doc[start:end]`) and facts of one release."""
+    if structure is None:
+        structure = _structure(text)
+    dl = structure.dateline if structure and structure.dateline else None
+    if dl is None or (dl.place_span is None and dl.source_span is None):
+        own = find_dateline(text)
+        if own and (dl is None or own.start == dl.start or dl.date_span is None):
+            dl = own
+    ref = _ref_date(dl)
+    gaz = gazetteer()
+
+    cands = _patterns(text, ref)
+    cands += find_names(text)
+    cands += _quoted(text)
+    cands += _regex_names(text)
+    cands += special_contexts(text, dl.source_span if dl else None)
+    if dl and dl.place_span:
+        s, e = dl.place_span
+        cands.append(Entity(s, e, "PLACE", text[s:e], score=0.95))
+    blocked = sorted(masked_spans(text) + _nav_spans(text, structure))
+    cands = _outside(cands, blocked)
+    ents = resolve_overlaps(cands)
+    ents += acronyms(text, ents)
+    ents = resolve_overlaps(ents)
+    ents += _outside(propagate(text, ents, gaz), blocked)
+    ents = resolve_overlaps(ents)
+    ents = _drop_compounds(text, ents)
+    if lexicon is not None:
+        ents = lexicon.apply(text, ents)
+    unify_labels(ents)
+    ents = [e for e in ents if e.start < e.end and text[e.start : e.end] == e.text]
+    facts = find_facts(text, ents, dl)
+    return Extraction(entities=ents, facts=facts)

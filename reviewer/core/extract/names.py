@@ -1,0 +1,584 @@
+"""Name recognition: PERSON, ORG, PLACE, NORP, EVENT and DOCUMENT from local evidence.
+
+A regex finds runs of capitalised words (with the connectors names use: `of`, `on the`, ...);
+each run is then split into names by head words (`Ministry`, `Summit`, `Agreement`, ...),
+gazetteer look-ups, title words before a person, and first/last-name lists. Working on runs
+keeps the Python-level loop to a small fraction of the tokens.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reviewer.core.extract.gazetteer import (
+    DOC_HEADS,
+    EVENT_HEADS,
+    HEADLINE_VERBS,
+    LEGAL_SUFFIXES,
+    NONFINAL_DOC_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    STOP_CAPS,
+    TITLE_CORE,
+    TITLE_MODS,
+    WEAK_DOC_HEADS,
+    WEAK_EVENT_HEADS,
+    WEAK_ORG_HEADS,
+    WEAK_PLACE_HEADS,
+    Gazetteer,
+    gazetteer,
+)
+from reviewer.core.model import Entity
+
+_ABBR = (
+    r"(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Co|Corp|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Rev|Mt|Ft"
+    r"|Bhd|Pte|Pty)\."
+)
+_MONTHS_RX = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_WORD = (
+    r"[A-Z](?:[A-Z]+(?=[A-Z][a-z]{2,})|(?:[^\W_]|[-&](?!"
+    + _MONTHS_RX
+    + r")(?=[^\W_])|['’](?!s\b)(?=[^\W_]))*(?:-\x20(?=[A-Z][a-z]))?(?:[^\W_]|[-&](?=[^\W_]))*)"
+)
+_NUMW = r"\d{1,3}(?:st|nd|rd|th)|(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?"
+CAPW = rf"(?:{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_WORD}|{_NUMW})"
+CONNECTORS = (
+    "of",
+    "on",
+    "for",
+    "in",
+    "to",
+    "and",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "di",
+    "del",
+    "bin",
+    "binti",
+    "al",
+    "el",
+    "&",
+    "at",
+    "upon",
+)
+_SEP = (
+    r"(?:\x20(?:(?:" + "|".join(CONNECTORS) + r")\x20)?(?:the\x20)?|['’]\x20|"
+    r",\x20(?=(?:Inc|Ltd|LLC|L\.L\.C|Corp|Co|PLC|Limited|S\.A|N\.V|GmbH|AG|Pte|Pty|Bhd)\b))"
+)
+CHUNK_RE = re.compile(rf"(?<![\w@/#.-]){CAPW}(?:{_SEP}{CAPW})*")
+TOKEN_RE = re.compile(
+    rf"{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|\d[\w]*(?:[-–]\d+)?|[^\W_]+(?:[-&][^\W_]+|['’](?!s\b)[^\W_]+)*(?:-\x20[^\W_]+)?|&"
+)
+_YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?$|\d{1,4}$|[IVX]{1,4}$")
+_ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}s?$")
+MONTH_NAMES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+)
+TRAILERS = frozenset(["Plus", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"])
+
+_TITLE_AFTER = re.compile(
+    r",\x20(?:the\x20|a\x20|its\x20)?(?:(?:[A-Z][\w-]+)\x20){0,4}?(?:"
+    + "|".join(sorted(TITLE_CORE, key=len, reverse=True))
+    + r")\b"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|according to|by|thanked|told|added)\x20$")
+_SAID_AFTER = re.compile(r"\x20(?:said|says|added|noted|explained|commented|stated)\b")
+
+
+_PAREN_ACR = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
+
+
+class Tok:
+    __slots__ = ("s", "e", "t", "conn")
+
+    def __init__(self, s: int, e: int, t: str, conn: bool) -> None:
+        self.s, self.e, self.t, self.conn = s, e, t, conn
+
+
+def _head_kind(t: str) -> str:
+    base = t.rstrip(".")
+    if base in ORG_HEADS or base in LEGAL_SUFFIXES:
+        return "ORG"
+    if base in EVENT_HEADS:
+        return "EVENT"
+    if base in DOC_HEADS:
+        return "DOCUMENT"
+    if base in PLACE_HEADS:
+        return "PLACE"
+    return ""
+
+
+def _weak(t: str, kind: str) -> bool:
+    t = t.rstrip(".")
+    return (
+        (kind == "ORG" and t in WEAK_ORG_HEADS)
+        or (kind == "EVENT" and t in WEAK_EVENT_HEADS)
+        or (kind == "DOCUMENT" and t in WEAK_DOC_HEADS)
+        or (kind == "PLACE" and t in WEAK_PLACE_HEADS)
+    )
+
+
+def _is_title(t: str) -> bool:
+    t = t.rstrip(".")
+    return t in TITLE_CORE or t in TITLE_MODS
+
+
+class NameFinder:
+    """Finds name entities in one text; `find()` returns unresolved candidates."""
+
+    def __init__(self, text: str, gaz: Gazetteer | None = None) -> None:
+        self.text = text
+        # acronyms defined in brackets somewhere in the release are not "unknown"
+        self.defined = frozenset(_PAREN_ACR.findall(text))
+        self.g = gaz or gazetteer()
+        self.out: list[Entity] = []
+
+    # -- helpers -------------------------------------------------------------------------
+    def _emit(self, toks: list[Tok], i: int, j: int, label: str, score: float) -> None:
+        """Entity over toks[i..j] inclusive."""
+        s, e = toks[i].s, toks[j].e
+        self.out.append(Entity(s, e, label, self.text[s:e], source="auto", score=score))
+
+    def _gaz_match(self, toks: list[Tok], i: int, used: list[bool]) -> tuple[int, str]:
+        """Longest gazetteer name starting at toks[i]: (last index, label) or (-1, "")."""
+        g = self.g
+        first = toks[i].t
+        n = g.first_tokens.get(first, 0)
+        if not n:
+            return -1, ""
+        for k in range(min(n, len(toks) - i), 0, -1):
+            if used[i + k - 1]:
+                continue
+            key = tuple(t.t for t in toks[i : i + k])
+            lab = g.names.get(key)
+            if lab and not toks[i + k - 1].conn:
+                return i + k - 1, lab
+        return -1, ""
+
+    def _is_modifier(self, tok: Tok) -> bool:
+        t = tok.t
+        return not (
+            tok.conn
+            or t in STOP_CAPS
+            or t in HEADLINE_VERBS
+            or t in MONTH_NAMES
+            or t.rstrip(".") in TITLE_CORE
+        )
+
+    def _proper(self, t: str) -> bool:
+        """A token that is clearly a proper noun (not ordinary vocabulary)."""
+        if _ORDINAL.match(t) or _YEARISH.match(t):
+            return False
+        if any(c.isdigit() for c in t):
+            return False
+        return not self.g.is_common(t) or t.isupper() and len(t) > 1 or "-" in t
+
+    # -- main ----------------------------------------------------------------------------
+    def find(self) -> list[Entity]:
+        text = self.text
+        for m in CHUNK_RE.finditer(text):
+            toks: list[Tok] = []
+            base = m.start()
+            for tm in TOKEN_RE.finditer(m.group(0)):
+                w = tm.group(0)
+                conn = w[0].islower() or w == "&" and False
+                if w == "&":
+                    conn = True
+                toks.append(Tok(base + tm.start(), base + tm.end(), w, conn))
+            if toks:
+                self._chunk(toks)
+        return self.out
+
+    def _chunk(self, toks: list[Tok]) -> None:
+        n = len(toks)
+        used = [False] * n
+        # 1. head-word names, left to right; a head takes left modifiers and complements
+        i = 0
+        while i < n:
+            t = toks[i]
+            kind = "" if t.conn else _head_kind(t.t)
+            if (
+                kind == "ORG"
+                and t.t.rstrip(".") in LEGAL_SUFFIXES
+                and i + 1 < n
+                and toks[i + 1].t.rstrip(".") in LEGAL_SUFFIXES
+            ):
+                kind = ""  # "Co., Ltd.": the last suffix is the head
+            if not kind or (
+                t.t in NONFINAL_DOC_HEADS
+                and i + 1 < n
+                and not toks[i + 1].conn
+                and _head_kind(toks[i + 1].t)
+            ):
+                i += 1
+                continue
+            # the rightmost head in a contiguous run decides ("... Partnership Agreement")
+            j = i
+            while (
+                j + 1 < n
+                and not toks[j + 1].conn
+                and (
+                    _head_kind(toks[j + 1].t) or self._is_modifier(toks[j + 1]) and not used[j + 1]
+                )
+            ):
+                # look ahead: is there another head later in this segment?
+                k = j + 1
+                while (
+                    k < n
+                    and not toks[k].conn
+                    and not _head_kind(toks[k].t)
+                    and self._is_modifier(toks[k])
+                ):
+                    k += 1
+                if k < n and not toks[k].conn and _head_kind(toks[k].t):
+                    j = k
+                    kind = _head_kind(toks[j].t)
+                else:
+                    break
+            end = self._head_span(toks, used, j, kind)
+            i = max(end, j) + 1
+        # 2. gazetteer names and 3. people among the remaining tokens
+        i = 0
+        run: list[int] = []
+        while i < n:
+            if used[i] or toks[i].conn:
+                self._run(toks, run, used)
+                run = []
+                i += 1
+                continue
+            last, lab = self._gaz_match(toks, i, used)
+            if last == i and lab == "PLACE" and self._person_here(toks, i, used, run):
+                last = -1
+            if last >= 0 and self._gaz_ok(toks, i, last, lab):
+                self._run(toks, run, used)
+                run = []
+                # an unknown acronym glued to a place or organisation names a body ("MOIT Vietnam")
+                if (
+                    i > 0
+                    and not used[i - 1]
+                    and not toks[i - 1].conn
+                    and lab in ("PLACE", "ORG")
+                    and self._unknown_acronym(toks[i - 1].t)
+                    and toks[i - 1].e + 1 == toks[i].s
+                ):
+                    self._emit(toks, i - 1, last, "ORG", 0.7)
+                else:
+                    self._emit(toks, i, last, lab, 0.85)
+                for k in range(i, last + 1):
+                    used[k] = True
+                i = last + 1
+                continue
+            # an ALL-CAPS acronym followed by an ALL-CAPS country ("MOIT VIETNAM")
+            if (
+                self._unknown_acronym(toks[i].t)
+                and i + 1 < n
+                and toks[i + 1].t.isupper()
+                and self.g.upper_names.get((toks[i + 1].t,)) == "PLACE"
+            ):
+                self._run(toks, run, used)
+                run = []
+                self._emit(toks, i, i + 1, "ORG", 0.6)
+                used[i] = used[i + 1] = True
+                i += 2
+                continue
+            run.append(i)
+            i += 1
+        self._run(toks, run, used)
+
+    def _person_here(self, toks: list[Tok], i: int, used: list[bool], run: list[int]) -> bool:
+        """A one-word place name that is really a person's first name or follows a title."""
+        if run and run[-1] == i - 1 and toks[i - 1].t.rstrip(".") in TITLE_CORE:
+            return True
+        g = self.g
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None or used[i + 1] or nxt.conn or (nxt.t,) in g.names:
+            return False
+        if nxt.t in g.surnames and not g.is_common(nxt.t) and _TITLE_AFTER.match(self.text, nxt.e):
+            return True
+        return (
+            toks[i].t in g.given
+            and nxt.t in g.surnames
+            and not g.is_common(nxt.t)
+            and (toks[i].t,) not in g.names
+            or g.names.get((toks[i].t,)) == "PLACE"
+            and toks[i].t in g.given
+            and nxt.t in g.surnames
+            and not g.is_common(nxt.t)
+        )
+
+    def _gaz_ok(self, toks: list[Tok], i: int, last: int, lab: str) -> bool:
+        # ALL-CAPS headings: only acronyms match case-sensitively, which the key already ensures
+        return True
+
+    def _unknown_acronym(self, t: str) -> bool:
+        g = self.g
+        tt = t.title()
+        return (
+            2 <= len(t) <= 6
+            and t.isupper()
+            and t.isalpha()
+            and not g.is_common(t)
+            and (t,) not in g.names
+            and tt not in STOP_CAPS
+            and tt not in g.first_tokens
+            and tt not in HEADLINE_VERBS
+            and t not in self.defined
+            and tt not in g.given
+        )
+
+    def _head_span(self, toks: list[Tok], used: list[bool], j: int, kind: str) -> int:
+        """Build the name around head toks[j]; returns the index of its last token (or j)."""
+        n = len(toks)
+        head = toks[j].t
+        # left modifiers
+        L = j
+        while L - 1 >= 0 and not used[L - 1] and self._is_modifier(toks[L - 1]):
+            L -= 1
+        # trailing year / number / Plus / legal suffix
+        R = j
+        while (
+            n > R + 1
+            and not toks[R + 1].conn
+            and (
+                _YEARISH.match(toks[R + 1].t)
+                and kind != "PLACE"
+                or toks[R + 1].t in TRAILERS
+                or kind == "ORG"
+                and toks[R + 1].t.rstrip(".") in LEGAL_SUFFIXES
+            )
+        ):
+            R += 1
+        # complements: "of ...", "on the ...", "for ...", "to ...", "and ..." (inside one)
+        ncomp = 0
+        nof = 0
+        k = R + 1
+        while k < n and toks[k].conn:
+            conn = toks[k].t
+            m = k
+            while m < n and toks[m].conn:
+                m += 1
+            if m >= n:
+                break
+            words = [toks[x].t for x in range(k, m)]
+            c0 = words[0]
+            if c0 not in ("of", "on", "for", "to", "in", "and", "&"):
+                break
+            if kind == "PLACE" and c0 != "of":
+                break
+            if kind == "EVENT" and c0 in ("in", "to"):
+                break
+            if c0 == "in" and (len(words) < 2 or words[1] != "the"):
+                break
+            if c0 in ("and", "&") and ncomp == 0 and kind != "ORG":
+                break
+            if (
+                c0 in ("and", "&")
+                and ncomp == 0
+                and kind == "ORG"
+                and not _head_kind(self._seg_last(toks, m))
+            ):
+                break
+            if kind == "ORG" and c0 == "of" and nof >= 1:
+                break
+            if toks[m].t in MONTH_NAMES or toks[m].t in STOP_CAPS or toks[m].t in HEADLINE_VERBS:
+                break
+            # absorb the complement segment, stopping before a person's name or a title
+            q = m
+            while q < n and not toks[q].conn and not used[q]:
+                tq = toks[q].t
+                if q > m and (tq in HEADLINE_VERBS or tq.rstrip(".") in TITLE_CORE):
+                    break
+                if kind == "ORG" and q > m and self._person_start(toks, q):
+                    break
+                q += 1
+            if q == m:
+                break
+            conn_ok = True
+            if not conn_ok:
+                break
+            R = q - 1
+            ncomp += 1
+            nof += c0 == "of"
+            k = q
+            del conn
+        has_mod = any(self._proper(toks[x].t) or _ORDINAL.match(toks[x].t) for x in range(L, j))
+        has_trail = j < R
+        weak = _weak(head, kind)
+        if j == L and ncomp == 0 and not has_trail:
+            return j  # a bare head word is a generic noun ("the Plan", "the meeting")
+        comp_proper = any(
+            self._proper(toks[x].t) or (toks[x].t,) in self.g.names
+            for x in range(j + 1, R + 1)
+            if not toks[x].conn
+        )
+        if weak and not (has_mod or comp_proper or has_trail):
+            return j
+        if kind == "ORG" and head == "Government" and ncomp == 0:
+            return j
+        if (
+            kind == "ORG"
+            and j > L
+            and ncomp == 0
+            and all(toks[x].t in self.g.demonyms for x in range(L, j))
+            and weak
+        ):
+            return j
+        # the whole name must not be only ordinary words plus a weak head
+        score = 0.8 if (has_mod or ncomp) else 0.6
+        # "the" between head and an "of" keeps the article inside ("Plan of the 2013 ...")
+        self._emit(toks, L, R, kind, score)
+        for x in range(L, R + 1):
+            used[x] = True
+        return R
+
+    def _seg_last(self, toks: list[Tok], m: int) -> str:
+        while m + 1 < len(toks) and not toks[m + 1].conn:
+            m += 1
+        return toks[m].t
+
+    def _person_start(self, toks: list[Tok], q: int) -> bool:
+        """toks[q] starts a person's name: a known name part, then another capitalised word."""
+        t = toks[q].t
+        g = self.g
+        if not g.is_name_part(t) or g.is_common(t) or (t,) in g.names:
+            return False
+        return q + 1 < len(toks) and not toks[q + 1].conn and not g.is_common(toks[q + 1].t)
+
+    # -- people and leftovers ------------------------------------------------------------
+    def _run(self, toks: list[Tok], run: list[int], used: list[bool]) -> None:
+        if not run:
+            return
+        # split into contiguous pieces
+        pieces: list[list[int]] = []
+        for x in run:
+            if pieces and x == pieces[-1][-1] + 1:
+                pieces[-1].append(x)
+            else:
+                pieces.append([x])
+        for p in pieces:
+            self._piece(toks, p)
+
+    def _piece(self, toks: list[Tok], p: list[int]) -> None:
+        g = self.g
+        # drop leading stop words and headline verbs
+        while p and (toks[p[0]].t in STOP_CAPS or toks[p[0]].t in HEADLINE_VERBS):
+            p = p[1:]
+        # cut at internal stop/verbs: keep the part after the last one
+        for x in range(len(p) - 1, -1, -1):
+            if (
+                toks[p[x]].t in HEADLINE_VERBS
+                or toks[p[x]].t in STOP_CAPS
+                or toks[p[x]].t in MONTH_NAMES
+            ):
+                self._piece(toks, p[:x]) if x else None
+                p = p[x + 1 :]
+                break
+        if not p:
+            return
+        # a title phrase: everything up to the last title word is the title
+        tl = -1
+        for x, idx in enumerate(p):
+            if toks[idx].t.rstrip(".") in TITLE_CORE:
+                tl = x
+            elif not _is_title(toks[idx].t):
+                break
+        name = p[tl + 1 :] if tl >= 0 else p
+        if tl >= 0 and name:
+            # a person follows a title; their name is 1-4 capitalised words
+            name = name[:4]
+            words = [toks[x].t for x in name]
+            if (
+                all(not g.is_common(w) or g.is_name_part(w) for w in words)
+                and not any(w.isupper() and len(w) > 1 for w in words)
+                and not any(_YEARISH.match(w) for w in words)
+            ):
+                self._emit(toks, name[0], name[-1], "PERSON", 0.85)
+            return
+        words = [toks[x].t for x in name]
+        if not words:
+            return
+        s, e = toks[name[0]].s, toks[name[-1]].e
+        text = self.text
+        if 2 <= len(words) <= 4 and not any(
+            w.isupper() and len(w) > 1 or _YEARISH.match(w) or _is_title(w) for w in words
+        ):
+            common = sum(1 for w in words if g.is_common(w) and not g.is_name_part(w))
+            known = sum(1 for w in words if g.is_name_part(w))
+            first_ok = words[0] in g.given or words[0] in g.surnames
+            last_ok = words[-1] in g.surnames or words[-1] in g.given
+            if common == 0 and first_ok and last_ok and not any(g.is_common(w) for w in words[-1:]):
+                self._emit(toks, name[0], name[-1], "PERSON", 0.75)
+                return
+            if (
+                common == 0
+                and known >= 1
+                and (
+                    _TITLE_AFTER.match(text, e)
+                    or _SAID_BEFORE.search(text, max(0, s - 20), s)
+                    or _SAID_AFTER.match(text, e)
+                    or self._appositive(s, e)
+                )
+            ):
+                self._emit(toks, name[0], name[-1], "PERSON", 0.7)
+                return
+            if common == 0 and self._appositive(s, e):
+                self._emit(toks, name[0], name[-1], "PERSON", 0.6)
+                return
+
+    def _appositive(self, s: int, e: int) -> bool:
+        """`<Title ...> of <Org>, Name Name,` - a name set off by commas after a title."""
+        text = self.text
+        if not (text[s - 2 : s] == ", " and text[e : e + 1] == ","):
+            return False
+        before = text[max(0, s - 160) : s]
+        cut = max(before.rfind(". "), before.rfind("\n"))
+        before = before[cut + 1 :]
+        return any(w.strip(",.") in TITLE_CORE for w in before.split())
+
+
+def find_names(text: str) -> list[Entity]:
+    """Name candidates (may overlap; the caller resolves)."""
+    return NameFinder(text).find()
