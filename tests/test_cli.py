@@ -69,3 +69,57 @@ def test_python_dash_m_runs_the_cli(samples: Path, data_dir: Path) -> None:
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "added 5" in proc.stdout
+
+
+def test_extract_json_is_the_gold_format(capsys) -> None:
+    from tests.conftest import SAMPLE_DOCS
+
+    files = sorted(SAMPLE_DOCS.glob("*.txt"))[:2]
+    assert main(["extract", *map(str, files), "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    for f, line in zip(files, lines, strict=True):
+        row = json.loads(line)
+        assert row["doc"] == f.name
+        text = f.read_text(encoding="utf-8")
+        assert row["entities"]
+        for s, e, label, cut in row["entities"]:
+            assert text[s:e] == cut and label
+
+
+def test_extract_applies_learned_corrections(tmp_path: Path, data_dir: Path, capsys) -> None:
+    from reviewer.core.model import Correction
+    from reviewer.core.workspace import Workspace
+
+    release = tmp_path / "r.txt"
+    text = "HANOI, 3 June 2024 - Engineers from quantumleap met in Hanoi.\n"
+    release.write_text(text, encoding="utf-8")
+    assert main(["extract", str(release), "--json"]) == 0
+    assert "quantumleap" not in capsys.readouterr().out  # lower case: not found unaided
+    with Workspace(data_dir) as ws:
+        ws.store.add_correction(Correction("add", 0, 11, "ORG", "quantumleap",
+                                           scope="library"))
+    assert main(["extract", str(release), "--json", "--data-dir", str(data_dir)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    start = text.index("quantumleap")
+    assert [start, start + 11, "ORG", "quantumleap"] in row["entities"]
+
+
+def test_eval_prints_the_score_layout(capsys) -> None:
+    gold = ROOT.parent / "shared" / "eval" / "seed_gold.jsonl"
+    if not gold.exists():
+        gold = Path("/work/shared/eval/seed_gold.jsonl")
+    if not gold.exists():
+        import pytest
+
+        pytest.skip("the shared gold file is not beside this checkout")
+    assert main(["eval", str(gold), str(ROOT / "sample_docs")]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].split() == ["label", "gold", "pred", "P", "R", "F1", "lenF1"]
+    assert out[-1].startswith("strict F1 ")
+    assert float(out[-1].split()[-1]) >= 0.90
+
+
+def test_eval_missing_gold_is_a_message(tmp_path: Path, capsys) -> None:
+    assert main(["eval", str(tmp_path / "none.jsonl"), str(tmp_path)]) == 2
+    assert "no such gold file" in capsys.readouterr().err
