@@ -155,3 +155,14 @@ def test_symlink_loop_does_not_hang(ws: Workspace, samples: Path) -> None:
     os.symlink(samples, samples / "loop")
     report = _scan(ws, samples)
     assert report.added == 5
+
+
+def test_reapplying_learned_corrections_updates_the_index(ws: Workspace, samples: Path) -> None:
+    _scan(ws, samples)
+    assert ws.searcher.search('org:"Senior Officials"').hits == []
+    ws.store.add_correction(Correction("add", 0, 16, "ORG", "Senior Officials",
+                                       scope="library"))
+    report = ws.library.scan(force=True)
+    assert report.updated == 5
+    names = {Path(h.path).name for h in ws.searcher.search('org:"Senior Officials"').hits}
+    assert "000_f7c1be859b819757.txt" in names
