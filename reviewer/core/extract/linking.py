@@ -119,6 +119,55 @@ class _UF:
             self.p[rb] = ra
 
 
+def _deletions(key: str, depth: int) -> set[str]:
+    """`key` with up to `depth` characters removed: two keys within that edit distance
+    share one of these, so candidates are found without comparing every pair."""
+    out, frontier = {key}, {key}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _proposals(label: str, rs: list[CanonicalEntity]) -> list[Proposal]:
+    props: list[Proposal] = []
+    keys = [norm_key(r.name) for r in rs]
+    # token order: "Yoshihide Suga" / "Suga Yoshihide"
+    by_tokens: dict[tuple[str, ...], list[int]] = {}
+    for i, r in enumerate(rs):
+        if len(r.name.split()) >= 2:
+            toks = tuple(sorted(norm_key(w) for w in r.name.split()))
+            by_tokens.setdefault(toks, []).append(i)
+    ordered: set[tuple[int, int]] = set()
+    for group in by_tokens.values():
+        for x, i in enumerate(group):
+            for j in group[x + 1:]:
+                ordered.add((i, j))
+                props.append(Proposal(rs[i].name, rs[j].name, label, "token-order", 0.9))
+    # spelling: "Nguyen Quoc Dzung" / "Nguyen Quoc Dung"
+    buckets: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if len(k) >= 6:
+            for variant in _deletions(k, 1 if len(k) < 10 or len(k) > 30 else 2):
+                buckets.setdefault(variant, []).append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                pair = (min(i, j), max(i, j))
+                if pair in seen or pair in ordered:
+                    continue
+                seen.add(pair)
+                ka, kb = keys[pair[0]], keys[pair[1]]
+                dist = _edit_distance(ka, kb, 2)
+                if 0 < dist <= (1 if min(len(ka), len(kb)) < 10 else 2):
+                    props.append(Proposal(rs[pair[0]].name, rs[pair[1]].name, label,
+                                          "edit-distance",
+                                          round(1 - dist / max(len(ka), len(kb)), 3)))
+    props.sort(key=lambda p: (p.a, p.b))
+    return props
+
+
 def link(entities_by_doc: dict[str, list[Entity]], aliases: Iterable[Alias] = ()) -> LinkResult:
     """Group mentions across releases into canonical records, plus proposals to confirm."""
     # key = (label, normalised text); surface forms and docs per key
@@ -187,24 +236,5 @@ def link(entities_by_doc: dict[str, list[Entity]], aliases: Iterable[Alias] = ()
     for r in records:
         by_lab.setdefault(r.label, []).append(r)
     for label, rs in by_lab.items():
-        for i in range(len(rs)):
-            a = rs[i]
-            ka, ta = norm_key(a.name), sorted(norm_key(w) for w in a.name.split())
-            for b in rs[i + 1 :]:
-                kb = norm_key(b.name)
-                if len(a.name.split()) >= 2 and ta == sorted(norm_key(w) for w in b.name.split()):
-                    props.append(Proposal(a.name, b.name, label, "token-order", 0.9))
-                    continue
-                if min(len(ka), len(kb)) >= 6:
-                    dist = _edit_distance(ka, kb, 2)
-                    if 0 < dist <= (1 if min(len(ka), len(kb)) < 10 else 2):
-                        props.append(
-                            Proposal(
-                                a.name,
-                                b.name,
-                                label,
-                                "edit-distance",
-                                round(1 - dist / max(len(ka), len(kb)), 3),
-                            )
-                        )
+        props.extend(_proposals(label, rs))
     return LinkResult(records, props)
