@@ -13,18 +13,22 @@ class UserError(Exception):
     """An expected failure: printed as a message, no traceback, exit code 2."""
 
 
-def _data_dir_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", metavar="D",
+def _data_dir_arg(p: argparse.ArgumentParser, *, sub: bool = True) -> None:
+    # On a subcommand the option must not reset a --data-dir given before the command
+    # (`reviewer --data-dir D index X`) to None, or the work would go to the default folder.
+    p.add_argument("--data-dir", metavar="D", **({"default": argparse.SUPPRESS} if sub else {}),
                    help="data folder for the index and review store "
                         "(default: $REVIEWER_DATA_DIR or the platform's data folder)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="reviewer", description="Review press releases offline.")
-    _data_dir_arg(ap)
+    _data_dir_arg(ap, sub=False)
     sub = ap.add_subparsers(dest="command")
 
-    p = sub.add_parser("index", help="add folders or files to the library and index them")
+    p = sub.add_parser("index", help="add folders or files to the library and index them",
+                       epilog="A path that starts with '-' is written ./-name or put after "
+                              "'--': reviewer index -- -draft.txt")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="extraction processes")
     p.add_argument("--reapply", action="store_true",
@@ -128,6 +132,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"failed {len(report.failed)}")
     for path, reason in report.failed:
         print(f"  {path}: {reason}")
+    if report.warnings:
+        print(f"warnings {len(report.warnings)}")
+        for path, warning in report.warnings:
+            print(f"  {path}: {warning}")
     print(f"took {report.seconds:.2f} s")
     return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
 

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -247,7 +248,7 @@ def _check_docx_zip(data: bytes) -> None:
     except LoadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
-            EOFError, RuntimeError) as e:
+            EOFError, RuntimeError, ValueError, zlib.error) as e:  # ValueError: bad offsets
         raise LoadError(f"not a valid .docx file: {e}") from None
 
 

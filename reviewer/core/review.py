@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.core.extract import extract
 from reviewer.core.model import Correction, Document, Entity, Fact
-from reviewer.core.store import FactStatus, Note
+from reviewer.core.store import FactStatus, Note, ReviewStore
 
 if TYPE_CHECKING:
     from reviewer.core.workspace import Workspace
@@ -135,11 +135,49 @@ def _drop_overlapping(by_span: dict[tuple[int, int], Entity], s: int, e: int) ->
         del by_span[key]
 
 
+def reanchor_stored(store: ReviewStore, doc_id: int,
+                    text: str) -> tuple[list[Correction], list[Note]]:
+    """Re-anchor a release's own corrections and span notes to its current `text` and
+    write moved offsets and orphan flags back to the store (nothing is ever deleted: what
+    cannot be found keeps its old offsets with orphaned=1 for the reviewer to see).
+    Returns (orphaned corrections, orphaned notes). A read-only store is not written."""
+    orphan_ids = {c.id for c in store.orphaned_corrections(doc_id)}
+    lost_c: list[Correction] = []
+    for c in store.corrections(doc_id):
+        if c.doc_id != doc_id or c.scope == "library" or c.id is None:
+            continue  # library-wide ones apply by text everywhere
+        where = reanchor(text, c.start, c.end, c.text, c.before, c.after)
+        was = c.id in orphan_ids
+        if where is None:
+            lost_c.append(c)
+            if not was and not store.readonly:
+                store.update_correction_anchor(c.id, c.start, c.end, orphaned=True)
+        elif (where != (c.start, c.end) or was) and not store.readonly:
+            store.update_correction_anchor(c.id, where[0], where[1], orphaned=False)
+    lost_n: list[Note] = []
+    for n in store.notes(doc_id):
+        if n.start is None or n.end is None:
+            continue
+        where = reanchor(text, n.start, n.end, n.quote, n.before, n.after)
+        if where is None:
+            lost_n.append(n)
+            if not n.orphaned and not store.readonly:
+                store.update_note_anchor(n.id, n.start, n.end, orphaned=True)
+        elif (where != (n.start, n.end) or n.orphaned) and not store.readonly:
+            store.update_note_anchor(n.id, where[0], where[1], orphaned=False)
+    return lost_c, lost_n
+
+
 def document_view(ws: Workspace, doc_id: int) -> DocumentView:
     """Load a release and everything the reviewer has said about it."""
-    doc = ws.load(doc_id)
+    from reviewer.core.library import extraction_text
+
+    doc = ws.load(doc_id)  # also re-anchors and persists stored corrections and notes
     lexicon = ws.library.lexicon()
-    extraction = extract(doc.text, doc.structure, lexicon)
+    text, limited = extraction_text(doc.text)
+    if limited:
+        doc.warnings.append(limited)
+    extraction = extract(text, doc.structure if text is doc.text else None, lexicon)
     corrections = [c for c in ws.store.corrections(doc_id) if c.doc_id == doc_id]
     entities, orphaned = apply_corrections(doc.text, extraction.entities, corrections)
     aliases = {a.alias: a.canonical for a in ws.store.aliases()}
@@ -152,9 +190,8 @@ def document_view(ws: Workspace, doc_id: int) -> DocumentView:
         if n.start is None or n.end is None:
             continue
         where = reanchor(doc.text, n.start, n.end, n.quote, n.before, n.after)
-        if where is None:
-            n.orphaned = True
-        elif where != (n.start, n.end):
+        n.orphaned = where is None  # a note found again is no longer orphaned
+        if where is not None:
             n.start, n.end = where
     return DocumentView(document=doc, entities=entities, facts=extraction.facts,
                         status=ws.store.status(doc_id), notes=notes,

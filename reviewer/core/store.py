@@ -150,15 +150,26 @@ class ReviewStore:
             if not readonly:
                 self._migrate()
         except sqlite3.DatabaseError as exc:
+            newest = self.newest_backup()
+            where = (f"the newest backup is {newest}" if newest is not None
+                     else f"no backup was found in {self.backup_dir}")
             raise StoreError(
                 f"The review store {self.path} is damaged or not a Reviewer store ({exc}). "
-                f"It was left untouched; backups are in {self.backup_dir}."
+                f"It was left untouched; {where}."
             ) from exc
 
     # -- housekeeping --------------------------------------------------------
     @property
     def backup_dir(self) -> Path:
         return self.path.parent / "backups"
+
+    def newest_backup(self) -> Path | None:
+        """The most recent backup copy of this store, if any (by modification time)."""
+        try:
+            copies = [p for p in self.backup_dir.glob("review-*.sqlite3") if p.is_file()]
+        except OSError:
+            return None
+        return max(copies, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
 
     @property
     def version(self) -> int:
@@ -181,6 +192,8 @@ class ReviewStore:
             self.backup(reason=f"before-migration-{current + 1}")
         for number in range(current, len(MIGRATIONS)):
             with self._tx():
+                if self.version > number:
+                    continue  # another process applied it while we waited for the lock
                 for statement in _split_sql(MIGRATIONS[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
@@ -194,6 +207,8 @@ class ReviewStore:
             dest = sqlite3.connect(target)
             try:
                 self._db.backup(dest)
+                # A backup is a single self-contained file, not a WAL database.
+                dest.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dest.close()
         return target

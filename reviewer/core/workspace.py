@@ -8,11 +8,12 @@ import os
 from pathlib import Path
 
 from reviewer.core import loaders
-from reviewer.core.index import SearchIndex
+from reviewer.core.index import INDEX_NAME, SearchIndex, make_schema
 from reviewer.core.library import Library
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
+from reviewer.core.review import reanchor_stored
 from reviewer.core.search import Searcher
 from reviewer.core.store import ReviewStore
 
@@ -20,6 +21,18 @@ try:  # POSIX advisory locks; on Windows the store's own locking still serialise
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
+
+
+class _ReadOnlyIndex(SearchIndex):
+    """The index of a second, read-only instance: an index it cannot open (missing, damaged,
+    or half-written by the writing instance) is replaced by an empty one in memory, not
+    rebuilt on disk under the writer's feet."""
+
+    def _create(self):  # noqa: ANN202 - a whoosh Index
+        from whoosh.filedb.filestore import RamStorage
+
+        self.rebuilt = True
+        return RamStorage().create_index(make_schema(), indexname=INDEX_NAME)
 
 
 class Workspace:
@@ -34,12 +47,12 @@ class Workspace:
             raise RuntimeError(f"Another Reviewer is using {self.data_dir}.")
         store_path = self.data_dir / "review.sqlite3"
         if self.readonly and not store_path.exists():
-            self.store = ReviewStore(store_path)
-        else:
-            self.store = ReviewStore(store_path, readonly=self.readonly)
+            ReviewStore(store_path).close()  # the other instance is creating it right now
+        self.store = ReviewStore(store_path, readonly=self.readonly)
         if not self.readonly:
             self.store.daily_backup()
-        self.index = SearchIndex(self.data_dir / "index")
+        # A read-only instance must never delete or rebuild the writer's index.
+        self.index = (_ReadOnlyIndex if self.readonly else SearchIndex)(self.data_dir / "index")
         self.library = Library(self.store, self.index)
         self.searcher = Searcher(self.index, self.store)
 
@@ -67,6 +80,7 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
+        self.searcher.close()
         self.index.close()
         self.store.close()
         if self._lock_fh is not None:
@@ -86,6 +100,9 @@ class Workspace:
             raise KeyError(f"no document with id {doc_id}")
         doc = loaders.load(rec.path)
         doc.doc_id = doc_id
+        # The file may have changed since the reviewer's last visit: corrections and notes
+        # follow their text (persisted), and what cannot be found is kept as orphaned.
+        reanchor_stored(self.store, doc_id, doc.text)
         return doc
 
     def doc_id_for_path(self, path: str | Path) -> int | None:
