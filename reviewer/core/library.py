@@ -20,7 +20,7 @@ from pathlib import Path
 from reviewer.core import loaders
 from reviewer.core.extract import extract
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.index import IndexRecord, SearchIndex
+from reviewer.core.index import IndexRecord, SearchIndex, prepare
 from reviewer.core.model import BOILERPLATE, Document, Extraction
 from reviewer.core.store import ReviewStore
 
@@ -53,14 +53,22 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def walk_supported(root: Path) -> Iterator[Path]:
+def walk_supported(root: Path,
+                   errors: list[tuple[str, str]] | None = None) -> Iterator[Path]:
     """Supported files under `root`, recursively, without following directory symlinks
-    (a symlink loop must not hang a scan). A file given directly is yielded as it is."""
+    (a symlink loop must not hang a scan). A file given directly is yielded as it is.
+    Folders that cannot be listed go to `errors` as (path, reason)."""
     if root.is_file():
         if loaders.is_supported(root):
             yield root
         return
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+
+    def onerror(exc: OSError) -> None:
+        if errors is not None:
+            errors.append((str(exc.filename or root),
+                           f"cannot read folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith(".") or name.startswith("~$"):
@@ -73,6 +81,25 @@ def walk_supported(root: Path) -> Iterator[Path]:
 def analyse(doc: Document, lexicon: Lexicon | None = None) -> Extraction:
     """Entities and facts for a loaded document (the one entry point the app uses)."""
     return extract(doc.text, doc.structure, lexicon)
+
+
+#: Entities are extracted from at most this many characters of a release (a release is a
+#: few thousand; extraction takes ~3 s per million). The whole text is still indexed.
+MAX_EXTRACT_CHARS = 500_000
+
+
+def extraction_text(text: str) -> tuple[str, str]:
+    """(text to extract entities from, warning): a prefix ending at a line break when the
+    release is longer than MAX_EXTRACT_CHARS, so a huge file cannot stall a scan."""
+    if len(text) <= MAX_EXTRACT_CHARS:
+        return text, ""
+    cut = text.rfind("\n", 0, MAX_EXTRACT_CHARS)
+    if cut < MAX_EXTRACT_CHARS // 2:
+        cut = text.rfind(" ", 0, MAX_EXTRACT_CHARS)
+        if cut < MAX_EXTRACT_CHARS // 2:
+            cut = MAX_EXTRACT_CHARS
+    return text[:cut], (f"very long release ({len(text):,} characters): entities extracted "
+                        f"from the first {cut:,} characters only")
 
 
 def build_record(path: str, data: bytes, size: int, mtime_ns: int,
@@ -96,7 +123,10 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
     rec.body, rec.boiler = "\n".join(body), "\n".join(boiler)
     if st.dateline and st.dateline.iso:
         rec.date = _iso_to_datetime(st.dateline.iso)
-    extraction = extract(text, st, lexicon)
+    bounded, limited = extraction_text(text)
+    if limited:
+        rec.warnings.append(limited)
+    extraction = extract(bounded, st if bounded is text else None, lexicon)
     values: dict[str, list[str]] = {}
     for ent in extraction.entities:
         name = ent.canonical or ent.text
@@ -140,7 +170,10 @@ def _process(path: str, lexicon: Lexicon | None) -> IndexRecord:
         return IndexRecord(path, "", 0, 0, error=str(exc))
     except OSError as exc:
         return IndexRecord(path, "", 0, 0, error=f"cannot read file: {exc.strerror or exc}")
-    return build_record(path, data, st.st_size, st.st_mtime_ns, lexicon)
+    rec = build_record(path, data, st.st_size, st.st_mtime_ns, lexicon)
+    if not rec.error:
+        prepare(rec)  # tokenising and stemming here, in the worker, not in the writer
+    return rec
 
 
 class Library:
@@ -179,11 +212,12 @@ class Library:
         known = {d.path: d for d in self.store.documents(include_missing=True)}
         seen: set[str] = set()
         todo: list[str] = []
+        unlisted: list[tuple[str, str]] = []  # folders that could not be read
         for folder in self.store.folders():
             root = Path(folder)
             if not root.exists():
                 continue  # an unplugged drive is not a deletion of its files
-            for path in walk_supported(root):
+            for path in walk_supported(root, unlisted):
                 key = str(path)
                 if key in seen:
                     continue
@@ -209,9 +243,13 @@ class Library:
                     report.unchanged += 1
                 else:
                     todo.append(key)
+        report.failed.extend(unlisted)
         roots = [Path(f) for f in self.store.folders() if Path(f).exists()]
+        # Files in a folder that could not be listed are not gone, only out of reach.
+        unreadable = [Path(p) for p, _ in unlisted]
         vanished = {p: d for p, d in known.items()
-                    if p not in seen and not d.missing and _under_any(Path(p), roots)}
+                    if p not in seen and not d.missing and _under_any(Path(p), roots)
+                    and not _under_any(Path(p), unreadable)}
         by_sha: dict[str, int] = {}
         for d in vanished.values():
             by_sha.setdefault(d.sha256, d.id)
@@ -280,13 +318,13 @@ class Library:
                 writer = None
         finally:
             if writer is not None:
-                writer.cancel()
+                self.index.cancel(writer)
         self.index.rebuilt = False
         report.seconds = time.perf_counter() - t0
         return report
 
     def _commit(self, writer, pending: list[tuple[int, IndexRecord]]) -> None:
-        writer.commit()
+        self.index.commit(writer)
         # Only now does the store learn the file's size and mtime: a crash before this
         # point leaves size 0, so the next scan indexes the file again.
         self.store.finish_documents(

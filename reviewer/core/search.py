@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
-from reviewer.core.index import SearchIndex
+from reviewer.core.index import SearchIndex, stemmed_query_tokens, stemmed_query_tokens_ok
 from reviewer.core.model import LABEL_FIELDS
 from reviewer.core.store import STATUSES, ReviewStore
 
@@ -73,7 +75,9 @@ class Searcher:
         self.index = index
         self.store = store
         self._load_text = load_text or _default_load_text
-        self._facet_cache: tuple[object, dict[int, dict[str, list[str]]]] | None = None
+        self._facet_cache: tuple[object, tuple[list, list]] | None = None
+        self._searcher = None
+        self._lock = threading.RLock()
         self._parser = MultifieldParser(list(TEXT_FIELDS), index.ix.schema)
 
     def parse(self, text: str) -> wq.Query:
@@ -98,22 +102,57 @@ class Searcher:
             ids = self.store.ids_with_status(wanted)
             if not ids:
                 return wq.NullQuery
+            if len(ids) > 100:
+                # Most of the library (typically `unreviewed`): exclude the few others
+                # rather than OR-ing thousands of id terms.
+                others = [i for st in STATUSES if st != wanted
+                          for i in self.store.ids_with_status(st)]
+                if len(others) < len(ids):
+                    if not others:
+                        return wq.Every()
+                    return wq.AndNot(wq.Every(), wq.Or([wq.Term("doc_id", str(i))
+                                                        for i in others]))
             return wq.Or([wq.Term("doc_id", str(i)) for i in ids])
         return q
 
     def search(self, text: str, *, limit: int | None = 20, with_highlights: bool = True,
                with_facets: bool = True) -> SearchResult:
         q = self.parse(text)
-        with self.index.ix.searcher() as s:
+        with self._lock:
+            return self._search(text, q, limit, with_highlights, with_facets)
+
+    def _open_searcher(self):
+        # One searcher kept between searches (its readers cache field lengths and
+        # term tables), refreshed when the index has a newer generation.
+        s, ix = self._searcher, self.index.ix
+        if s is not None and s._ix is not ix:
+            s.close()
+            s = None
+        if s is None:
+            s = ix.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._searcher = s
+        return s
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _search(self, text: str, q: wq.Query, limit: int | None, with_highlights: bool,
+                with_facets: bool) -> SearchResult:
+        s = self._open_searcher()
+        if s is not None:
             results = s.search(q, limit=limit)
-            statuses = {d.id: d.status for d in self.store.documents()}
             hits = []
             for r in results:
                 doc_id = int(r["doc_id"])
                 d = r.get("date")
                 hits.append(Hit(doc_id=doc_id, path=r["path"], title=r.get("title", ""),
-                                score=float(r.score), status=statuses.get(doc_id, "unreviewed"),
-                                date=d.date().isoformat() if d else ""))
+                                score=float(r.score), date=d.date().isoformat() if d else ""))
+            for hit in hits:  # the shown hits' statuses, not the whole library's
+                hit.status = self.store.status(hit.doc_id) or "unreviewed"
             total = len(results) if results.has_exact_length() else results.estimated_length()
             facets: dict[str, Counter] = {}
             if with_facets:
@@ -130,24 +169,35 @@ class Searcher:
         return SearchResult(query=text, total=total, hits=hits, facets=facets)
 
     def _facets(self, s, q: wq.Query) -> dict[str, Counter]:
-        values = self._facet_values(s)
+        per_doc, pairs = self._facet_values(s)
+        docs = range(len(per_doc)) if isinstance(q, wq.Every) else s.docs_for_query(q)
+        # Counter counts a flat iterable of small ints in C: the whole result set, fast.
+        ids = Counter(chain.from_iterable(per_doc[d] for d in docs))
         counts: dict[str, Counter] = {}
-        for docnum in s.docs_for_query(q):
-            for label, names in values.get(docnum, {}).items():
-                counts.setdefault(label, Counter()).update(names)
+        for pid, n in ids.items():
+            label, name = pairs[pid]
+            bucket = counts.get(label)
+            if bucket is None:
+                bucket = counts[label] = Counter()
+            bucket[name] = n
         return counts
 
-    def _facet_values(self, s) -> dict[int, dict[str, list[str]]]:
-        # Stored entity values per Whoosh document number, read once per index generation.
-        generation = s.reader().generation() if hasattr(s.reader(), "generation") else None
+    def _facet_values(self, s) -> tuple[list[tuple[int, ...]], list[tuple[str, str]]]:
+        # Entity values per Whoosh document number as ids of (label, value) pairs, read
+        # from the stored JSON once per index generation and kept between searches.
+        reader = s.reader()
+        generation = reader.generation() if hasattr(reader, "generation") else None
         key = (id(self.index.ix), self.index.ix.latest_generation(), generation)
         if self._facet_cache is None or self._facet_cache[0] != key:
-            table = {}
-            for docnum, stored in s.iter_docs():
+            pair_ids: dict[tuple[str, str], int] = {}
+            per_doc: list[tuple[int, ...]] = [()] * reader.doc_count_all()
+            for docnum, stored in s.iter_docs():  # live documents only
                 raw = stored.get("facets")
                 if raw:
-                    table[docnum] = json.loads(raw)
-            self._facet_cache = (key, table)
+                    per_doc[docnum] = tuple(
+                        pair_ids.setdefault((label, name), len(pair_ids))
+                        for label, names in json.loads(raw).items() for name in names)
+            self._facet_cache = (key, (per_doc, list(pair_ids)))
         return self._facet_cache[1]
 
 
@@ -186,12 +236,19 @@ def highlight_spans(q: wq.Query, text: str, schema) -> list[tuple[int, int]]:
     terms, phrases = _query_parts(q)
     fields = {f for f, _ in terms} | {f for f, _ in phrases}
     spans: set[tuple[int, int]] = set()
+    fast: list[tuple[str, int, int]] | None = None
     for fname in fields:
         if fname not in schema or fname in ("doc_id", "path", "status", "date"):
             continue
         analyzer = schema[fname].analyzer
-        tokens = [(t.text, t.startchar, t.endchar)
-                  for t in analyzer(text, chars=True, mode="query", removestops=False)]
+        if stemmed_query_tokens_ok(analyzer):
+            # title, body and boiler share one analysis: tokenise the text once
+            if fast is None:
+                fast = stemmed_query_tokens(text)
+            tokens = fast
+        else:
+            tokens = [(t.text, t.startchar, t.endchar)
+                      for t in analyzer(text, chars=True, mode="query", removestops=False)]
         if not tokens:
             continue
         plain = {t for f, t in terms if f == fname and not t.startswith("*")}

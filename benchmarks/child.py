@@ -1,0 +1,214 @@
+"""Measured sections, each run in its own process: `python -m benchmarks.child SECTION JSON`.
+
+The last line printed is a JSON object with the figures; peak memory is this process's
+VmHWM (and, for indexing, the largest worker's ru_maxrss).
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def vm_hwm_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def section_index(args: dict) -> dict:
+    """Full indexing, then re-scan unchanged, then incremental after touching 1%."""
+    from reviewer.core.workspace import Workspace
+
+    folder, data = args["folder"], args["data_dir"]
+    out: dict = {}
+    with Workspace(data) as ws:
+        ws.library.add_paths([folder])
+        t0 = time.perf_counter()
+        rep = ws.library.scan()
+        out["index_s"] = time.perf_counter() - t0
+        out["indexed"] = rep.added + rep.updated
+        out["failed"] = len(rep.failed)
+        out["docs"] = ws.index.doc_count()
+        out["segments"] = len(ws.index.ix._segments())
+    out["index_rss_mb"] = vm_hwm_mb()
+    out["worker_rss_mb"] = children_max_rss_mb()
+    with Workspace(data) as ws:
+        t0 = time.perf_counter()
+        rep = ws.library.scan()
+        out["rescan_s"] = time.perf_counter() - t0
+        out["rescan_unchanged"] = rep.unchanged
+    files = sorted(str(p) for p in Path(folder).rglob("*.md"))
+    step = 100
+    touched = files[::step]
+    now = time.time()
+    for p in touched:
+        os.utime(p, (now + 10, now + 10))
+    with Workspace(data) as ws:
+        t0 = time.perf_counter()
+        rep = ws.library.scan()
+        out["incremental_s"] = time.perf_counter() - t0
+        out["incremental_n"] = rep.updated + rep.added
+    return out
+
+
+def section_floor(args: dict) -> dict:
+    """Bare Whoosh: one stemmed TEXT field, default writer, one commit."""
+    from whoosh import index as windex
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT, Schema
+
+    files = sorted(Path(args["folder"]).rglob("*.md"))
+    ix_dir = Path(args["data_dir"])
+    ix_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    ix = windex.create_in(str(ix_dir), Schema(content=TEXT(analyzer=StemmingAnalyzer())))
+    w = ix.writer()
+    for p in files:
+        w.add_document(content=p.read_text("utf-8", "replace"))
+    w.commit()
+    return {"floor_s": time.perf_counter() - t0, "docs": len(files), "rss_mb": vm_hwm_mb()}
+
+
+def section_extract(args: dict) -> dict:
+    """Load + structure + extract alone, one process (what the workers do)."""
+    from reviewer.core import loaders
+    from reviewer.core.extract import extract
+
+    files = sorted(Path(args["folder"]).rglob("*.md"))[: args.get("sample", 2000)]
+    docs = [loaders.load(p) for p in files[:5]]
+    for d in docs:
+        extract(d.text, d.structure)
+    t0 = time.perf_counter()
+    for p in files:
+        loaders.load(p)
+    t_load = time.perf_counter() - t0
+    docs = [loaders.load(p) for p in files]
+    t0 = time.perf_counter()
+    for d in docs:
+        extract(d.text, d.structure)
+    t_ext = time.perf_counter() - t0
+    return {"n": len(files), "load_s": t_load, "extract_s": t_ext}
+
+
+def _set_some_statuses(ws) -> None:
+    docs = ws.store.documents()
+    for i, d in enumerate(docs[::25]):
+        ws.store.set_status(d.id, "reviewed" if i % 2 else "in progress")
+
+
+def section_search(args: dict) -> dict:
+    from benchmarks.queries import QUERIES
+    from reviewer.core.workspace import Workspace
+
+    with Workspace(args["data_dir"]) as ws:
+        _set_some_statuses(ws)
+        t0 = time.perf_counter()
+        ws.searcher.search(QUERIES[0], limit=20)
+        first = time.perf_counter() - t0
+        times, totals, errors = [], [], []
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            try:
+                r = ws.searcher.search(q, limit=20)
+                totals.append(r.total)
+            except Exception as exc:  # noqa: BLE001 - reported, not fatal
+                errors.append(f"{q}: {exc}")
+            times.append(time.perf_counter() - t0)
+        slow = sorted(zip(times, QUERIES, strict=True), reverse=True)[:5]
+    times_ms = sorted(t * 1000 for t in times)
+    return {"n": len(times), "first_ms": first * 1000,
+            "p50_ms": statistics.median(times_ms),
+            "p95_ms": times_ms[max(0, round(0.95 * len(times_ms)) - 1)],
+            "max_ms": times_ms[-1], "errors": errors,
+            "slowest": [(round(t * 1000, 1), q) for t, q in slow],
+            "mean_total": statistics.mean(totals) if totals else 0}
+
+
+def section_gui_open(args: dict) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer.ui.app import create_main_window
+
+    app = QApplication.instance() or QApplication([])
+    window = create_main_window(args["data_dir"], start_scan=False)
+    window.show()
+    app.processEvents()
+    docs = [d for d in window.ws.store.documents() if not d.error]
+    largest = max(docs, key=lambda d: d.size)
+    window.query = args.get("query", "revenue OR company OR million")
+    times = []
+    for _ in range(3):
+        window.session = None  # a fresh open each time, not a refresh
+        t0 = time.perf_counter()
+        window.open_document(largest.id)
+        app.processEvents()
+        times.append(time.perf_counter() - t0)
+    hits = len(window.doc_pane.hits)
+    # open the first few releases as a reviewer would, then read the high-water mark
+    for d in docs[:20]:
+        window.open_document(d.id)
+        app.processEvents()
+    rss = vm_hwm_mb()
+    window.close()
+    return {"open_ms": times[0] * 1000, "open_warm_ms": min(times) * 1000,
+            "largest_kb": largest.size / 1024, "hits": hits, "gui_rss_mb": rss}
+
+
+def section_gui_start(args: dict) -> dict:
+    """Run in a fresh interpreter; the caller times from spawn to the first shown window."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from reviewer.ui.app import create_main_window
+
+    app = QApplication.instance() or QApplication([])
+    window = create_main_window(args["data_dir"])
+    window.show()
+
+    def shown() -> None:
+        print(json.dumps({"shown_at": time.time(), "rss_mb": vm_hwm_mb()}), flush=True)
+        os._exit(0)  # a background scan may be running; the figure is taken
+
+    QTimer.singleShot(0, shown)
+    app.exec()
+    return {}
+
+
+def section_memo(args: dict) -> dict:
+    from reviewer.core.export import export_memo
+    from reviewer.core.workspace import Workspace
+
+    with Workspace(args["data_dir"]) as ws:
+        ids = [d.id for d in ws.store.documents() if not d.error][: args.get("n", 100)]
+        t0 = time.perf_counter()
+        path = export_memo(ws, ids, Path(args["out"]), title="Benchmark", author="bench")
+        dt = time.perf_counter() - t0
+    return {"memo_s": dt, "n": len(ids), "kb": path.stat().st_size / 1024,
+            "rss_mb": vm_hwm_mb()}
+
+
+def main() -> int:
+    name, raw = sys.argv[1], sys.argv[2]
+    result = globals()[f"section_{name}"](json.loads(raw))
+    print(json.dumps(result), flush=True)
+    sys.stderr.flush()
+    os._exit(0)  # PySide6 can crash while the interpreter finalises; the figures are out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Runs every section on the same files and prints one table."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import corpus, recoll
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class SectionError(Exception):
+    pass
+
+
+def child(section: str, args: dict, timeout: float = 3600) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.child", section, json.dumps(args)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SectionError(tail[:120])
+    return json.loads(lines[-1])
+
+
+def cold_start(data_dir: str) -> tuple[float, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.child", "gui_start",
+                           json.dumps({"data_dir": data_dir})],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if not lines:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SectionError(tail[:120])
+    got = json.loads(lines[-1])
+    return got["shown_at"] - t0, got["rss_mb"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    ap.add_argument("--corpus", default=None, help="folder with the unpacked releases")
+    ap.add_argument("--limit", type=int, default=5000, help="releases to use (0 = all)")
+    ap.add_argument("--all", action="store_true", help="use every release (= --limit 0)")
+    ap.add_argument("--skip", default="", help="comma-separated sections to skip "
+                    "(floor,recoll,extract,search,gui,memo)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    a = ap.parse_args(argv)
+    limit = 0 if a.all else a.limit
+    skip = set(filter(None, a.skip.split(",")))
+    tmp = Path(tempfile.mkdtemp(prefix="reviewer-bench-"))
+    rows: list[tuple[str, str]] = []
+
+    def row(name: str, value: str) -> None:
+        rows.append((name, value))
+        print(f"  {name}: {value}", file=sys.stderr, flush=True)
+
+    def na(exc: Exception) -> str:
+        return f"n/a ({exc})"
+
+    src = corpus.locate(a.corpus, tmp)
+    files = corpus.select(src, limit)
+    lib = corpus.copy_library(files, src, tmp / "library")
+    n = len(files)
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    row("releases", f"{n} ({mb:.0f} MB of Markdown)")
+    data = str(tmp / "data")
+
+    try:
+        ix = child("index", {"folder": str(lib), "data_dir": data})
+        full_rate = ix["docs"] / ix["index_s"]
+        row("full indexing", f"{full_rate:.0f} releases/s ({ix['index_s']:.1f} s, "
+            f"{ix['docs']} indexed, {ix['failed']} failed, {ix['segments']} segment(s))")
+    except SectionError as exc:
+        ix, full_rate = None, None
+        row("full indexing", na(exc))
+    if "floor" not in skip:
+        try:
+            fl = child("floor", {"folder": str(lib), "data_dir": str(tmp / "floor")})
+            floor_rate = fl["docs"] / fl["floor_s"]
+            row("bare-Whoosh floor", f"{floor_rate:.0f} releases/s ({fl['floor_s']:.1f} s, "
+                f"peak {fl['rss_mb']:.0f} MB)")
+            if full_rate:
+                row("full / floor", f"{full_rate / floor_rate:.2f}x (target >= 1.2x)")
+        except SectionError as exc:
+            row("bare-Whoosh floor", na(exc))
+    if "recoll" not in skip:
+        if not recoll.available():
+            row("Recoll indexing", "n/a (recollindex not on PATH)")
+        else:
+            try:
+                rs = recoll.index_seconds(lib, tmp / "recoll")
+                row("Recoll indexing", f"{n / rs:.0f} releases/s ({rs:.1f} s)")
+                if full_rate:
+                    row("full / Recoll", f"{full_rate / (n / rs):.2f}x (target > 1x)")
+            except Exception as exc:  # noqa: BLE001 - any recoll failure is n/a
+                row("Recoll indexing", na(exc))
+    if "extract" not in skip:
+        try:
+            ex = child("extract", {"folder": str(lib), "sample": 2000})
+            row("load+structure alone (1 process)", f"{ex['n'] / ex['load_s']:.0f} releases/s")
+            row("extraction alone (1 process)", f"{ex['n'] / ex['extract_s']:.0f} releases/s "
+                "(target >= 300)")
+        except SectionError as exc:
+            row("extraction alone", na(exc))
+    if ix:
+        row("re-scan unchanged", f"{ix['rescan_s']:.2f} s (target <= 2 s)")
+        row("incremental 1%", f"{ix['incremental_s']:.2f} s for {ix['incremental_n']} "
+            "releases (target <= 10 s)")
+        row("peak RSS indexing", f"{ix['index_rss_mb']:.0f} MB main, "
+            f"{ix['worker_rss_mb']:.0f} MB largest worker (target <= 500 MB)")
+    if ix and "search" not in skip:
+        try:
+            se = child("search", {"data_dir": data})
+            row("search", f"p50 {se['p50_ms']:.1f} ms, p95 {se['p95_ms']:.1f} ms, "
+                f"max {se['max_ms']:.1f} ms over {se['n']} queries (first query "
+                f"{se['first_ms']:.0f} ms; target p95 <= 100 ms)")
+            print(f"  slowest: {se['slowest']}; errors: {se['errors']}", file=sys.stderr)
+        except SectionError as exc:
+            row("search", na(exc))
+    if ix and "gui" not in skip:
+        try:
+            go = child("gui_open", {"data_dir": data})
+            row("open largest release (GUI)", f"{go['open_ms']:.1f} ms first, "
+                f"{go['open_warm_ms']:.1f} ms best of 3 ({go['largest_kb']:.0f} KB, "
+                f"{go['hits']} highlights; target <= 50 ms)")
+            row("peak RSS GUI", f"{go['gui_rss_mb']:.0f} MB (library open, 20 releases "
+                "viewed; target <= 400 MB)")
+        except SectionError as exc:
+            row("open largest release (GUI)", na(exc))
+        try:
+            cs, rss = cold_start(data)
+            row("cold start to first window", f"{cs:.2f} s (RSS {rss:.0f} MB; target <= 1.5 s)")
+        except (SectionError, subprocess.TimeoutExpired) as exc:
+            row("cold start to first window", na(exc))
+    if ix and "memo" not in skip:
+        try:
+            me = child("memo", {"data_dir": data, "n": 100, "out": str(tmp / "memo.docx")})
+            row("memo export", f"{me['memo_s']:.2f} s for {me['n']} releases "
+                f"({me['kb']:.0f} KB; target <= 5 s)")
+        except SectionError as exc:
+            row("memo export", na(exc))
+
+    width = max(len(k) for k, _ in rows)
+    print(f"\nReviewer benchmarks, {n} releases, {os.cpu_count()} cores, "
+          f"Python {sys.version.split()[0]}")
+    print(f"| {'measure'.ljust(width)} | result |")
+    print(f"|{'-' * (width + 2)}|--------|")
+    for k, v in rows:
+        print(f"| {k.ljust(width)} | {v} |")
+    if a.keep:
+        print(f"\n(kept {tmp})")
+    else:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
