@@ -1,0 +1,1 @@
+"""The Qt review workspace. Every action here is a call into reviewer.core."""

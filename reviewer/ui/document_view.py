@@ -1,0 +1,235 @@
+"""The release as plain text with entities, search hits, notes and boilerplate marked.
+
+All marking is done with QTextCharFormat extra selections over setPlainText(): the
+document's text is never interpreted as HTML.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from reviewer.core.model import BOILERPLATE, Entity
+from reviewer.core.operations import ENTITY_STATUS, entity_at
+from reviewer.core.palette import (
+    BOILERPLATE_COLOR,
+    HIT_COLOR,
+    KEY_LABELS,
+    LABEL_BASE_COLORS,
+    LABEL_COLORS,
+    LABEL_KEYS,
+    LABEL_NAMES,
+    LABEL_UNDERLINES,
+)
+from reviewer.core.review import DocumentView
+from reviewer.ui.offsets import OffsetMap
+
+_US = QTextCharFormat.UnderlineStyle
+UNDERLINES = {
+    "single": _US.SingleUnderline, "dash": _US.DashUnderline, "dot": _US.DotLine,
+    "dashdot": _US.DashDotLine, "dashdotdot": _US.DashDotDotLine, "wave": _US.WaveUnderline,
+}
+
+
+def entity_format(label: str, current: bool = False) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    colour = QColor(LABEL_BASE_COLORS[label])
+    fmt.setBackground(colour if current else QColor(LABEL_COLORS[label]))
+    if current:
+        # Readable text on the full-strength colour (dark labels need white text).
+        fmt.setForeground(QColor("white" if colour.lightness() < 140 else "black"))
+    fmt.setUnderlineStyle(UNDERLINES[LABEL_UNDERLINES[label]])
+    fmt.setUnderlineColor(colour.darker(130))
+    return fmt
+
+
+class DocumentPane(QPlainTextEdit):
+    """Read-only text of one release; keys and clicks become review requests."""
+
+    entityClicked = Signal(object)  # Entity
+    labelRequested = Signal(str)  # label key pressed: add or retype
+    rejectRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMouseTracking(True)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        self.setFont(font)
+        self.view: DocumentView | None = None
+        self.omap = OffsetMap("")
+        self.visible_labels: set[str] = set(LABEL_COLORS)
+        self.hits: list[tuple[int, int]] = []
+        self.current: list[Entity] = []
+        self._doc_key: tuple[int | None, str] | None = None
+
+    # -- content ---------------------------------------------------------------------
+    def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
+                 keep_position: bool = True) -> None:
+        """Show a release; re-showing the same text only recomputes the marks."""
+        self.view = view
+        if hits is not None:
+            self.hits = hits
+        key = None if view is None else (view.document.doc_id, view.document.text)
+        if key != self._doc_key:
+            self._doc_key = key
+            text = "" if view is None else view.document.text
+            self.omap = OffsetMap(text)
+            self.current = []
+            self.setPlainText(text)
+            keep_position = False
+        if not keep_position:
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.current = [e for e in self.current if view and e in view.entities]
+        self.refresh_marks()
+
+    def set_visible_labels(self, labels: set[str]) -> None:
+        self.visible_labels = set(labels)
+        self.refresh_marks()
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(self.document())
+        qs, qe = self.omap.to_qt(start), self.omap.to_qt(end)
+        cur.setPosition(qs)
+        cur.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cur
+        sel.format = fmt
+        return sel
+
+    def refresh_marks(self) -> None:
+        view = self.view
+        if view is None:
+            self.setExtraSelections([])
+            return
+        sels = []
+        grey = QTextCharFormat()
+        grey.setForeground(QColor(BOILERPLATE_COLOR))
+        grey.setFontItalic(True)
+        for b in view.document.structure.blocks:
+            if b.kind == BOILERPLATE:
+                sels.append(self._selection(b.start, b.end, grey))
+        note_fmt = QTextCharFormat()
+        note_fmt.setBackground(QColor("#EEEEEE"))
+        for n in view.notes:
+            if n.target == "span" and n.start is not None and n.end is not None \
+                    and not n.orphaned:
+                sels.append(self._selection(n.start, n.end, note_fmt))
+        formats = {lab: entity_format(lab) for lab in LABEL_COLORS}
+        for e in view.entities:
+            if e.label in self.visible_labels:
+                sels.append(self._selection(e.start, e.end, formats[e.label]))
+        hit_fmt = QTextCharFormat()
+        hit_fmt.setFontWeight(QFont.Weight.Bold)
+        hit_fmt.setFontOverline(True)
+        plain_hit = QTextCharFormat(hit_fmt)
+        plain_hit.setBackground(QColor(HIT_COLOR))
+        shown = [(e.start, e.end) for e in view.entities if e.label in self.visible_labels]
+        for s, e in self.hits:
+            inside = any(a < e and s < b for a, b in shown)
+            # Over an entity keep its colour; elsewhere a hit gets a marker background.
+            sels.append(self._selection(s, e, hit_fmt if inside else plain_hit))
+        for e in self.current:
+            sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
+        self.setExtraSelections(sels)
+
+    # -- positions -------------------------------------------------------------------
+    def selected_span(self) -> tuple[int, int] | None:
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        return self.omap.span_from_qt(cur.selectionStart(), cur.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        return self.omap.from_qt(self.textCursor().position())
+
+    def entity_under_cursor(self) -> Entity | None:
+        if self.view is None:
+            return None
+        cur = self.textCursor()
+        if cur.hasSelection():
+            s, e = self.selected_span() or (0, 0)
+            for ent in self.view.entities:
+                if ent.start == s and ent.end == e:
+                    return ent
+            return entity_at(self._visible(), s)
+        return entity_at(self._visible(), self.cursor_offset())
+
+    def _visible(self) -> list[Entity]:
+        assert self.view is not None
+        return [e for e in self.view.entities if e.label in self.visible_labels]
+
+    def entity_at_point(self, x: int, y: int) -> Entity | None:
+        if self.view is None:
+            return None
+        from PySide6.QtCore import QPoint
+
+        cur = self.cursorForPosition(QPoint(x, y))
+        return entity_at(self._visible(), self.omap.from_qt(cur.position()))
+
+    def select_span(self, start: int, end: int) -> None:
+        cur = QTextCursor(self.document())
+        cur.setPosition(self.omap.to_qt(start))
+        cur.setPosition(self.omap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cur)
+        self.ensureCursorVisible()
+
+    def show_current(self, mentions: list[Entity]) -> None:
+        self.current = list(mentions)
+        self.refresh_marks()
+
+    # -- events ----------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text().upper()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier \
+            & ~Qt.KeyboardModifier.KeypadModifier
+        if text in KEY_LABELS and mods == Qt.KeyboardModifier.NoModifier:
+            self.labelRequested.emit(KEY_LABELS[text])
+            return
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+            self.rejectRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            ent = self.entity_under_cursor()
+            if ent is not None:
+                self.entityClicked.emit(ent)
+
+    def event(self, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.ToolTip and isinstance(ev, QHelpEvent):
+            vp = self.viewport().mapFromGlobal(ev.globalPos())
+            ent = self.entity_at_point(vp.x(), vp.y())
+            if ent is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(ev.globalPos(), tooltip_for(ent), self)
+            return True
+        return super().event(ev)
+
+
+def tooltip_for(ent: Entity) -> str:
+    """Label tag, canonical name and status; document text escaped (tooltips are rich)."""
+    name = ent.canonical or ent.text
+    lines = [f"[{LABEL_KEYS[ent.label]}] {LABEL_NAMES[ent.label]}", name]
+    if ent.canonical and ent.canonical != ent.text:
+        lines.append(f"as written: {ent.text}")
+    lines.append(f"status: {ENTITY_STATUS.get(ent.source, ent.source)}")
+    return "<p style='white-space:pre'>" + "<br>".join(html.escape(x) for x in lines) + "</p>"

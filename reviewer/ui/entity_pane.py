@@ -1,0 +1,199 @@
+"""Entities grouped by label, proposed alias links, facts and notes of the open release."""
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.core.operations import EntityGroup
+from reviewer.core.palette import KEY_LABELS
+from reviewer.ui.models import EntityModel, FactsModel, NotesModel, PayloadRole
+
+
+class _KeyTree(QTreeView):
+    """Entity tree: label keys retype the selected entity, Delete rejects it."""
+
+    labelRequested = Signal(str)
+    rejectRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text().upper()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                          | Qt.KeyboardModifier.AltModifier
+                                          | Qt.KeyboardModifier.MetaModifier))
+        if text in KEY_LABELS and plain:
+            self.labelRequested.emit(KEY_LABELS[text])
+            return
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+            self.rejectRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class _FactTable(QTableView):
+    """V verifies, X disputes, F2 edits the value of the selected fact."""
+
+    factKey = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = {Qt.Key.Key_V: "verified", Qt.Key.Key_X: "disputed",
+               Qt.Key.Key_U: "unverified", Qt.Key.Key_F2: "edit"}.get(Qt.Key(event.key()))
+        if key is not None and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.factKey.emit(key)
+            return
+        super().keyPressEvent(event)
+
+
+def _title(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    lab.setStyleSheet("font-weight: bold; padding: 2px;")
+    return lab
+
+
+class EntityPane(QWidget):
+    groupSelected = Signal(object)  # EntityGroup | None
+    proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entity_model = EntityModel(self)
+        self.fact_model = FactsModel(self)
+        self.note_model = NotesModel(self)
+        self.proposal_model = QStandardItemModel(self)
+
+        self.tree = _KeyTree()
+        self.tree.setObjectName("entityTree")
+        self.tree.setModel(self.entity_model)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+
+        self.proposals = QListView()
+        self.proposals.setModel(self.proposal_model)
+        self.proposals.setMaximumHeight(70)
+        self.confirm_button = QPushButton("Confirm link")
+        self.confirm_button.clicked.connect(self.confirm_proposal)
+        self.proposals.doubleClicked.connect(lambda _i: self.confirm_proposal())
+
+        self.facts = _FactTable()
+        self.facts.setObjectName("factsTable")
+        self.facts.setModel(self.fact_model)
+        self.facts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.facts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.facts.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.facts.verticalHeader().hide()
+
+        self.notes = QListView()
+        self.notes.setObjectName("notesList")
+        self.notes.setModel(self.note_model)
+        self.notes.setWordWrap(True)
+
+        top = QWidget()
+        lay = QVBoxLayout(top)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(_title("Entities"))
+        lay.addWidget(self.tree, 1)
+        lay.addWidget(_title("Proposed links"))
+        lay.addWidget(self.proposals)
+        lay.addWidget(self.confirm_button)
+        facts = QWidget()
+        fl = QVBoxLayout(facts)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addWidget(_title("Facts  (V verify · X dispute · F2 edit)"))
+        fl.addWidget(self.facts)
+        notes = QWidget()
+        nl = QVBoxLayout(notes)
+        nl.setContentsMargins(0, 0, 0, 0)
+        nl.addWidget(_title("Notes"))
+        nl.addWidget(self.notes)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("entitySplitter")
+        for w in (top, facts, notes):
+            self.splitter.addWidget(w)
+        self.splitter.setSizes([500, 220, 140])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
+
+    def set_content(self, groups: dict[str, list[EntityGroup]], visible: set[str],
+                    facts: list, fact_statuses: dict, notes: list,
+                    proposals: list[tuple[str, str, str]]) -> None:
+        selected = self.selected_groups()
+        current = self.current_group()
+        self.entity_model.set_groups(groups, visible)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(1)
+        self.fact_model.set_facts(facts, fact_statuses)
+        self.facts.resizeColumnToContents(0)
+        self.note_model.set_notes(notes)
+        self.proposal_model.clear()
+        for canonical, alias, label in proposals:
+            item = QStandardItem(f"{alias}  →  {canonical}")
+            item.setData((canonical, alias, label), PayloadRole)
+            item.setEditable(False)
+            self.proposal_model.appendRow(item)
+        self.confirm_button.setEnabled(bool(proposals))
+        # Keep the selection across a refresh so next/previous and merges go on working.
+        sm = self.tree.selectionModel()
+        sm.blockSignals(True)
+        for g in selected:
+            idx = self.entity_model.index_of(g.label, g.canonical)
+            if idx.isValid():
+                sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+        if current is not None:
+            idx = self.entity_model.index_of(current.label, current.canonical)
+            if idx.isValid():
+                sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
+        sm.blockSignals(False)
+
+    def current_group(self) -> EntityGroup | None:
+        return self.entity_model.group(self.tree.currentIndex())
+
+    def selected_groups(self) -> list[EntityGroup]:
+        out = []
+        for idx in self.tree.selectionModel().selectedRows(0):
+            g = self.entity_model.group(idx)
+            if g is not None:
+                out.append(g)
+        return out
+
+    def select_group(self, label: str, canonical: str) -> bool:
+        idx = self.entity_model.index_of(label, canonical)
+        if not idx.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            idx, self.tree.selectionModel().SelectionFlag.ClearAndSelect
+            | self.tree.selectionModel().SelectionFlag.Rows)
+        self.tree.scrollTo(idx)
+        return True
+
+    def current_fact(self):  # -> Fact | None
+        return self.fact_model.fact(self.facts.currentIndex().row())
+
+    def current_note(self):  # -> Note | None
+        return self.note_model.note(self.notes.currentIndex().row())
+
+    def confirm_proposal(self) -> None:
+        idx = self.proposals.currentIndex()
+        if not idx.isValid() and self.proposal_model.rowCount():
+            idx = self.proposal_model.index(0, 0)
+        if idx.isValid():
+            canonical, alias, label = idx.data(PayloadRole)
+            self.proposalConfirmed.emit(canonical, alias, label)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.groupSelected.emit(self.entity_model.group(current))

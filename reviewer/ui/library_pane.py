@@ -1,0 +1,278 @@
+"""Library tree, search box with chips, facet counts and result snippets."""
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextCharFormat, QTextLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.core.search import QueryError, Searcher, SearchResult
+from reviewer.ui.models import (
+    DocIdRole,
+    FacetModel,
+    LibraryModel,
+    QueryRole,
+    SearchResultsModel,
+    SnippetRole,
+)
+
+DEBOUNCE_MS = 250
+RESULT_LIMIT = 50
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Title line, then each fragment with hit ranges in bold: a QTextLayout with
+    formats over plain text, so nothing in a release is read as markup."""
+
+    LINES = 3
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        fm = QFontMetrics(option.font)
+        snippets = index.data(SnippetRole) or []
+        return QSize(200, fm.lineSpacing() * (1 + max(1, min(len(snippets), 2)) * 2) + 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        pal = option.palette
+        painter.setPen(pal.highlightedText().color() if selected else pal.text().color())
+        rect = option.rect.adjusted(4, 2, -4, -2)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        fm = QFontMetrics(bold)
+        painter.setFont(bold)
+        title = fm.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+                              Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect.left(), rect.top() + fm.ascent(), title)
+        y = rect.top() + fm.lineSpacing()
+        bottom = rect.bottom()
+        small = QFont(option.font)
+        for text, spans in (index.data(SnippetRole) or [])[:2]:
+            if y >= bottom:
+                break
+            y = self._draw_fragment(painter, small, text, spans, rect.left(), y, rect.width(),
+                                    bottom)
+        painter.restore()
+
+    @staticmethod
+    def _draw_fragment(painter: QPainter, font: QFont, text: str,
+                       spans: list[tuple[int, int]], x: int, y: float, width: int,
+                       bottom: int) -> float:
+        layout = QTextLayout(text, font)
+        ranges = []
+        for s, e in spans:
+            r = QTextLayout.FormatRange()
+            r.start, r.length = len(text[:s].encode("utf-16-le")) // 2, \
+                len(text[s:e].encode("utf-16-le")) // 2
+            f = QTextCharFormat()
+            f.setFontWeight(QFont.Weight.Bold)
+            r.format = f
+            ranges.append(r)
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        h = 0.0
+        lines = 0
+        while lines < 2:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QRectF(0, h, 0, 0).topLeft())
+            h += line.height()
+            lines += 1
+        layout.endLayout()
+        if y + h > bottom + 1:
+            return y + h
+        layout.draw(painter, QRectF(x, y, width, h).topLeft())
+        return y + h
+
+
+class LibraryPane(QWidget):
+    documentActivated = Signal(int)
+    queryChanged = Signal(str)
+
+    def __init__(self, searcher: Searcher, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.searcher = searcher
+        self.chips: list[str] = []
+        self.last_result: SearchResult | None = None
+
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText('Search: words, "phrases", person:"Takeo Mori", '
+                                       "date:[2020 to 2021], status:reviewed")
+        self.search.setClearButtonEnabled(True)
+        self.chip_bar = QWidget()
+        self.chip_layout = QHBoxLayout(self.chip_bar)
+        self.chip_layout.setContentsMargins(0, 0, 0, 0)
+        self.chip_layout.addStretch(1)
+        self.count_label = QLabel("")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label.setObjectName("resultCount")
+
+        self.library_model = LibraryModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("libraryTree")
+        self.tree.setModel(self.library_model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.activated.connect(self._activated)
+        self.tree.clicked.connect(self._activated)
+
+        self.results_model = SearchResultsModel(self)
+        self.results = QListView()
+        self.results.setObjectName("searchResults")
+        self.results.setModel(self.results_model)
+        self.results.setItemDelegate(SnippetDelegate(self.results))
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.activated.connect(self._activated)
+        self.results.clicked.connect(self._activated)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.results)
+
+        self.facet_model = FacetModel(self)
+        self.facets = QTreeView()
+        self.facets.setObjectName("facetTree")
+        self.facets.setModel(self.facet_model)
+        self.facets.setUniformRowHeights(True)
+        self.facets.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.facets.header().setStretchLastSection(False)
+        self.facets.activated.connect(self._facet_clicked)
+        self.facets.clicked.connect(self._facet_clicked)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("librarySplitter")
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.facets)
+        self.splitter.setSizes([500, 250])
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.search)
+        lay.addWidget(self.chip_bar)
+        lay.addWidget(self.count_label)
+        lay.addWidget(self.splitter, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self.run_query)
+
+    # -- query -----------------------------------------------------------------------
+    def query(self) -> str:
+        parts = list(self.chips)
+        text = self.search.text().strip()
+        if text:
+            parts.append(f"({text})" if parts else text)
+        return " AND ".join(parts)
+
+    def add_chip(self, chip: str) -> None:
+        if chip in self.chips:
+            return
+        self.chips.append(chip)
+        button = QToolButton()
+        button.setText(chip + "  ×")
+        button.setToolTip("Remove this filter")
+        button.setObjectName("chip")
+        button.setProperty("chip", chip)
+        button.clicked.connect(lambda: self.remove_chip(chip))
+        self.chip_layout.insertWidget(self.chip_layout.count() - 1, button)
+        self.run_query()
+
+    def remove_chip(self, chip: str) -> None:
+        if chip not in self.chips:
+            return
+        self.chips.remove(chip)
+        for i in range(self.chip_layout.count()):
+            w = self.chip_layout.itemAt(i).widget()
+            if w is not None and w.property("chip") == chip:
+                w.deleteLater()
+                self.chip_layout.removeWidget(w)
+                break
+        self.run_query()
+
+    def chip_buttons(self) -> list[QToolButton]:
+        out = []
+        for i in range(self.chip_layout.count()):
+            w = self.chip_layout.itemAt(i).widget()
+            if isinstance(w, QToolButton):
+                out.append(w)
+        return out
+
+    def run_query(self) -> None:
+        self.timer.stop()
+        q = self.query()
+        try:
+            result = self.searcher.search(q, limit=RESULT_LIMIT)
+            every = self.searcher.search(q, limit=None, with_highlights=False,
+                                         with_facets=False) if q else None
+        except QueryError as exc:
+            self.count_label.setText(str(exc))
+            self.count_label.setStyleSheet("color: #AA3377;")
+            return
+        self.count_label.setStyleSheet("")
+        self.last_result = result
+        statuses = Counter(h.status for h in (every.hits if every else []))
+        if not q:
+            statuses = Counter(d.status for d in self.library_model.documents())
+        self.facet_model.set_facets(result.facets, statuses)
+        self.facets.expandToDepth(0)
+        if q:
+            texts = {}
+            for h in result.hits:
+                if h.fragments:
+                    try:
+                        from reviewer.core.search import read_text
+
+                        texts[h.doc_id] = read_text(h.path)
+                    except Exception:  # noqa: BLE001 - a vanished file shows no snippet
+                        pass
+            self.results_model.set_hits(result.hits, texts)
+            total = every.total if every else result.total
+            self.count_label.setText(f"{total} release{'s' if total != 1 else ''}")
+            self.stack.setCurrentWidget(self.results)
+        else:
+            n = len(self.library_model.documents())
+            self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
+            self.stack.setCurrentWidget(self.tree)
+        self.queryChanged.emit(q)
+
+    def _facet_clicked(self, index: QModelIndex) -> None:
+        q = index.data(QueryRole)
+        if q:
+            self.add_chip(q)
+
+    def _activated(self, index: QModelIndex) -> None:
+        doc_id = index.data(DocIdRole)
+        if doc_id is not None:
+            self.documentActivated.emit(int(doc_id))

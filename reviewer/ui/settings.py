@@ -1,0 +1,56 @@
+"""Window state and preferences, kept as an INI file inside the data directory so a test
+run (or a portable copy) never touches the user's real settings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from reviewer.core.model import LABELS
+
+MAX_RECENT = 10
+
+
+class Settings:
+    def __init__(self, data_dir: str | Path) -> None:
+        self.path = Path(data_dir) / "settings.ini"
+        self.q = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def visible_labels(self) -> set[str]:
+        raw = self.q.value("view/labels", None)
+        if raw is None:
+            return set(LABELS)
+        if isinstance(raw, str):
+            raw = [raw] if raw else []
+        return {x for x in raw if x in LABELS}
+
+    def set_visible_labels(self, labels: set[str]) -> None:
+        # An empty list would read back as "unset" from INI; store a marker instead.
+        self.q.setValue("view/labels", sorted(labels) if labels else "")
+
+    def recent_folders(self) -> list[str]:
+        raw = self.q.value("library/recent", [])
+        if isinstance(raw, str):
+            raw = [raw] if raw else []
+        return list(raw)
+
+    def add_recent_folder(self, path: str) -> None:
+        items = [p for p in self.recent_folders() if p != path]
+        self.q.setValue("library/recent", ([path] + items)[:MAX_RECENT])
+
+    def bytes_value(self, key: str) -> QByteArray | None:
+        v = self.q.value(key)
+        return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+    def set_value(self, key: str, value: object) -> None:
+        self.q.setValue(key, value)
+
+    def last_document(self) -> int | None:
+        v = self.q.value("library/last_document")
+        try:
+            return int(v) if v not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def sync(self) -> None:
+        self.q.sync()

@@ -1,0 +1,162 @@
+"""Library scans on a worker thread (QThreadPool + QRunnable), reporting by signals.
+
+The GUI thread only receives throttled progress signals, so it stays responsive while
+thousands of releases are indexed.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from reviewer.core.library import Library, ScanReport
+
+PROGRESS_INTERVAL = 0.05  # seconds between progress signals
+
+
+@dataclass(slots=True)
+class ScanRequest:
+    only: list[int] | None = None  # None = the whole library
+    force: bool = False
+    reextract_ids: bool = False
+
+    def merge(self, other: ScanRequest) -> ScanRequest:
+        if self.only is None or other.only is None:
+            return ScanRequest(None, self.force or other.force)
+        return ScanRequest(sorted(set(self.only) | set(other.only)), self.force or other.force)
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str, float)  # done, total, path, elapsed seconds
+    finished = Signal(object)  # ScanReport
+    failed = Signal(str)
+
+
+class ScanTask(QRunnable):
+    def __init__(self, library: Library, request: ScanRequest, cancel: threading.Event,
+                 workers: int | None = None) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it: Qt deleting the wrapper crashes PySide
+        self.library = library
+        self.request = request
+        self.cancel = cancel
+        self.workers = workers
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        t0 = time.perf_counter()
+        last = [0.0]
+
+        def progress(done: int, total: int, path: str) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= PROGRESS_INTERVAL or done == total:
+                last[0] = now
+                self.signals.progress.emit(done, total, path, now - t0)
+
+        try:
+            report = self.library.scan(progress=progress, cancel=self.cancel,
+                                       workers=self.workers, force=self.request.force,
+                                       only=self.request.only)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(report)
+
+
+def use_spawn_for_worker_processes() -> None:
+    """Large scans use a process pool. Forking a process that runs Qt threads can
+    deadlock the children (locks held by other threads are copied locked), so a GUI
+    process starts its workers with "spawn"."""
+    if multiprocessing.get_start_method(allow_none=True) != "spawn":
+        multiprocessing.set_start_method("spawn", force=True)
+
+
+class ScanController(QObject):
+    """Runs one scan at a time; requests made meanwhile are merged into the next one."""
+
+    started = Signal()
+    progress = Signal(int, int, float, float)  # done, total, files per second, seconds left
+    finished = Signal(object)  # ScanReport
+    failed = Signal(str)
+    idle = Signal()
+
+    def __init__(self, library: Library, parent: QObject | None = None,
+                 workers: int | None = None) -> None:
+        super().__init__(parent)
+        use_spawn_for_worker_processes()
+        self.library = library
+        self.workers = workers
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._cancel: threading.Event | None = None
+        self._pending: ScanRequest | None = None
+        self._task: ScanTask | None = None
+        self._finished_tasks: list[ScanTask] = []
+        self.last_report: ScanReport | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def request(self, only: list[int] | None = None, force: bool = False) -> None:
+        req = ScanRequest(only, force)
+        if self.running:
+            self._pending = req if self._pending is None else self._pending.merge(req)
+            return
+        self._start(req)
+
+    def cancel(self) -> None:
+        self._pending = None
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def _start(self, req: ScanRequest) -> None:
+        self._cancel = threading.Event()
+        task = ScanTask(self.library, req, self._cancel, self.workers)
+        task.signals.progress.connect(self._on_progress)
+        task.signals.finished.connect(self._on_finished)
+        task.signals.failed.connect(self._on_failed)
+        self._task = task
+        self._signals = task.signals  # keep the QObject alive past the runnable
+        self.started.emit()
+        self.pool.start(task)
+
+    def _on_progress(self, done: int, total: int, path: str, elapsed: float) -> None:
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        self.progress.emit(done, total, rate, left)
+
+    def _on_finished(self, report: ScanReport) -> None:
+        self.last_report = report
+        self._done(self._task)
+        self._task = None
+        self.finished.emit(report)
+        self._next()
+
+    def _on_failed(self, message: str) -> None:
+        self._done(self._task)
+        self._task = None
+        self.failed.emit(message)
+        self._next()
+
+    def _done(self, task: ScanTask | None) -> None:
+        # Keep finished tasks until the pool has really let go of them (run() returned).
+        if task is not None:
+            self._finished_tasks.append(task)
+        self.pool.waitForDone(0)
+        if self.pool.activeThreadCount() == 0:
+            self._finished_tasks = [] if self._task is None else self._finished_tasks
+
+    def _next(self) -> None:
+        if self._pending is not None:
+            req, self._pending = self._pending, None
+            self._start(req)
+        else:
+            self.idle.emit()
+
+    def shutdown(self, timeout_ms: int = 30000) -> None:
+        self.cancel()
+        self.pool.waitForDone(timeout_ms)

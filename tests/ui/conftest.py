@@ -1,0 +1,61 @@
+"""UI test fixtures: real widgets, offscreen, on a temporary data folder holding a copy of
+the sample releases (never the user's data or settings)."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from reviewer.core.workspace import Workspace  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_docs"
+
+
+
+@pytest.fixture
+def ui_dirs(tmp_path: Path) -> tuple[Path, Path]:
+    """(data folder, releases folder): the releases folder is the library's only folder."""
+    data, docs = tmp_path / "data", tmp_path / "releases"
+    shutil.copytree(SAMPLES, docs)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(docs.resolve()))
+    return data, docs
+
+
+@pytest.fixture
+def open_window(qtbot) -> Iterator[Callable]:
+    """Factory: open the main window on a data folder and wait for the first scan and the
+    first release to be shown. Windows still open at the end are closed."""
+    from reviewer.ui.app import create_main_window
+
+    opened = []
+
+    def _open(data: Path, *, scan: bool = True):
+        w = create_main_window(str(data), start_scan=scan)
+        qtbot.addWidget(w)
+        opened.append(w)
+        if scan:
+            with qtbot.waitSignal(w.scanFinished, timeout=30000):
+                w.show()
+        else:
+            w.show()
+        qtbot.waitUntil(lambda: w.view is not None, timeout=10000)
+        return w
+
+    yield _open
+    for w in opened:
+        if not w._closed:
+            w.close()
+
+
+@pytest.fixture
+def window(ui_dirs, open_window):
+    return open_window(ui_dirs[0])
+

@@ -1,0 +1,154 @@
+"""Scans on a worker: progress, cancel, errors, file watching, folders; app start-up."""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QFileDialog
+from ui_helpers import doc_id_of, restart
+
+from reviewer.core.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_added_folder_scans_with_progress_and_lists_failures(window, qtbot, tmp_path,
+                                                             monkeypatch) -> None:
+    extra = tmp_path / "more"
+    extra.mkdir()
+    for i, src in enumerate(sorted((ROOT / "sample_docs").glob("*.txt"))):
+        shutil.copy(src, extra / f"copy{i}.txt")
+    (extra / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 200)
+    progress = []
+    window.scans.progress.connect(lambda *a: progress.append(a))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(extra))
+    with qtbot.waitSignal(window.scanFinished, timeout=30000) as sig:
+        window.actions_by_id["add_folder"].trigger()
+    report = sig.args[0]
+    assert report.added == 5 and [Path(p).name for p, _ in report.failed] == ["broken.txt"]
+    assert progress and progress[-1][0] == progress[-1][1] == 6
+    assert window.error_model.rowCount() == 1
+    assert "broken.txt" in window.error_model.index(0, 0).data()
+    assert window.library_pane.library_model.rowCount() == 2
+    assert str(extra.resolve()) in window.settings.recent_folders()
+
+
+def test_drop_a_folder_on_the_window(window, qtbot, tmp_path) -> None:
+    extra = tmp_path / "dropped"
+    extra.mkdir()
+    shutil.copy(ROOT / "sample_docs" / "003_0f462b27d61fa48e.txt", extra / "x.txt")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(extra))])
+    ev = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.scanFinished, timeout=30000) as sig:
+        window.dropEvent(ev)
+    assert sig.args[0].added == 1
+    assert str(extra.resolve()) in window.ws.store.folders()
+
+
+def test_cancel_stops_a_long_scan_and_gui_stays_responsive(window, qtbot, tmp_path) -> None:
+    big = tmp_path / "big"
+    big.mkdir()
+    srcs = sorted((ROOT / "sample_docs").glob("*.txt"))
+    for i in range(150):
+        src = srcs[i % len(srcs)]
+        (big / f"r{i:04d}.txt").write_text(src.read_text(encoding="utf-8") + f"\nCopy {i}.\n",
+                                           encoding="utf-8")
+    window.scans.workers = 0  # in-thread, so the cancel lands between files
+    ticks: list[float] = []
+    timer = QTimer(window, interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    with qtbot.waitSignal(window.scanFinished, timeout=60000) as sig:
+        window.add_folder(str(big))
+        qtbot.waitUntil(lambda: window.cancel_button.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=20000)
+        qtbot.wait(200)
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    timer.stop()
+    report = sig.args[0]
+    assert report.cancelled and report.added < 150
+    assert not window.cancel_button.isVisible()
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.1
+
+
+def test_file_changed_on_disk_is_reindexed(window, qtbot, ui_dirs) -> None:
+    docs = ui_dirs[1]
+    target = docs / "003_0f462b27d61fa48e.txt"
+    window.watch_timer.setInterval(50)
+    with qtbot.waitSignal(window.scanFinished, timeout=15000) as sig:
+        target.write_text(target.read_text(encoding="utf-8")
+                          + "\nZanzibarquux joined the meeting.\n", encoding="utf-8")
+    assert sig.args[0].updated == 1
+    window.library_pane.search.setText("Zanzibarquux")
+    window.library_pane.run_query()
+    assert window.library_pane.results_model.rowCount() == 1
+
+
+def test_open_file_changed_on_disk_is_reloaded(window, qtbot, ui_dirs) -> None:
+    docs = ui_dirs[1]
+    target = docs / window.view.document.name
+    window.watch_timer.setInterval(50)
+    with qtbot.waitSignal(window.scanFinished, timeout=15000):
+        target.write_text("A brand new title\n\nTakeo Mori spoke in Paris.\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: "Takeo Mori spoke" in window.doc_pane.toPlainText(), timeout=5000)
+
+
+def test_geometry_and_splitters_are_remembered(window, open_window) -> None:
+    window.resize(760, 560)
+    window.splitter.setSizes([150, 400, 200])
+    sizes = window.splitter.sizes()
+    w2 = restart(window, open_window)
+    assert (w2.size().width(), w2.size().height()) == (760, 560)
+    assert w2.splitter.sizes() == sizes
+    assert (w2.ws.data_dir / "settings.ini").exists()
+
+
+def test_restart_reopens_the_last_release(window, open_window) -> None:
+    other = doc_id_of(window, "002_b7fa9ce2e10e8a5e.txt")
+    window.open_document(other)
+    w2 = restart(window, open_window)
+    assert w2.session.doc_id == other
+
+
+def test_second_instance_opens_read_only(window, open_window, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    w2 = create_main_window(str(window.ws.data_dir), start_scan=False)
+    qtbot.addWidget(w2)
+    try:
+        assert w2.ws.readonly and "read-only" in w2.windowTitle()
+        assert not w2.actions_by_id["note"].isEnabled()
+        s = w2.view.document.text.index("Senior")
+        w2.doc_pane.select_span(s, s + 6)
+        qtbot.keyClick(w2.doc_pane, "p")
+        assert window.ws.store.corrections() == []
+    finally:
+        w2.close()
+
+
+def test_first_start_opens_the_bundled_samples(tmp_path, open_window,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    w = open_window(tmp_path / "fresh")
+    assert w.ws.store.folders() == [str((ROOT / "sample_docs").resolve())]
+    assert len(w.ws.store.documents()) == 5
+    assert w.view is not None
+
+
+def test_run_gui_is_wired(monkeypatch, tmp_path) -> None:
+    from reviewer.ui import app as app_mod
+
+    shown = []
+    monkeypatch.setattr(app_mod.MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
+    with Workspace(tmp_path / "d"):
+        pass
+    assert app_mod.run_gui(str(tmp_path / "d"), argv=[]) == 0
+    assert shown
+    shown[0].scans.shutdown()
+    shown[0].close()
