@@ -127,3 +127,121 @@ def test_one_megabyte_is_fast():
     ex = extract(text)
     assert time.perf_counter() - t0 < 5.0  # generous for CI; ~1 s locally
     assert len(ex.entities) > 1000
+
+
+# -- corporate releases: general precision rules ---------------------------------------------
+
+
+def test_title_case_headline_words_are_not_names():
+    text = (
+        "# MoneyShow to Host 2025 Toronto Conference on Sept. 12-13\n\n"
+        "SunKnowledge Continues to Offer Lucrative Lifetime Referral Program for Professionals\n\n"
+        "MoneyShow, a producer of financial conferences, will host investors in Toronto.\n"
+    )
+    got = ents(text)
+    labels = {t: lab for t, lab in got}
+    assert not any("Host" in t or "Offer" in t for t in labels)
+    assert labels.get("Toronto") == "PLACE"  # gazetteer names still match in headlines
+
+
+def test_headline_keeps_legal_names_and_body_confirmed_names():
+    text = (
+        "# Acme Robotics Inc. Opens Pacific Research Institute in Oslo Today\n\n"
+        "OSLO - Acme Robotics Inc. said the Pacific Research Institute will employ 40 people.\n"
+    )
+    got = ents(text)
+    assert got.count(("Acme Robotics Inc.", "ORG")) == 2
+    assert got.count(("Pacific Research Institute", "ORG")) == 2  # confirmed by the body
+
+
+def test_body_sentence_is_not_a_headline():
+    got = ents("Ministry of Foreign Affairs Head Nguyen Quoc Dung co-chaired the 35th ASEAN Forum.")
+    assert ("Ministry of Foreign Affairs", "ORG") in got
+
+
+def test_company_short_name_after_legal_name():
+    text = (
+        "Grant Thornton LLP named a new CFO. Grant Thornton has offices in Chicago. "
+        "SignaBlok, Inc. presented data. SignaBlok will attend."
+    )
+    got = ents(text)
+    assert ("Grant Thornton", "ORG") in got and ("SignaBlok", "ORG") in got
+    assert ("Thornton", "PLACE") not in got
+
+
+def test_company_alias_is_not_an_everyday_word():
+    from reviewer.core.extract.consistency import company_alias
+    from reviewer.core.extract.gazetteer import gazetteer
+
+    g = gazetteer()
+    assert company_alias("Haier Smart Home Co., Ltd.", g) == "Haier Smart Home"
+    assert company_alias("Best, Inc.", g) == ""  # one everyday word: not every "best"
+    assert company_alias("Inc.", g) == ""
+
+
+def test_middle_initial_keeps_person_together():
+    got = ents("The book by Michael J. Young, M.D. was reviewed by John F. Kennedy in Boston.")
+    assert ("Michael J. Young", "PERSON") in got and ("John F. Kennedy", "PERSON") in got
+    assert ("Michael", "PLACE") not in got
+    # a letter before a full stop and a new sentence is not an initial
+    assert all(lab != "PERSON" for _, lab in ents("We chose Plan B. The Company said so."))
+
+
+def test_people_named_regions_and_compass_words_are_not_places():
+    got = ents("Mary Smith said North and Central teams met. Sales grew in Central Java.")
+    assert ("Mary Smith", "PERSON") in got and ("Central Java", "PLACE") in got
+    assert ("North", "PLACE") not in got and ("Central", "PLACE") not in got
+
+
+def test_street_addresses_are_not_people():
+    got = ents("The shop at 399 Washington Street and Park Street opens; Lake Shore Drive is shut.")
+    assert all(lab != "PERSON" for _, lab in got)
+
+
+def test_date_does_not_cross_a_blank_line():
+    got = ents("Results for the year ended December 31,\n\n2024 was a good year.")
+    assert ("December 31", "DATE") in got and all("\n" not in t for t, _ in got)
+    assert ("December 31, 2024", "DATE") in ents("The year ended December 31, 2024.")
+
+
+def test_exchanges_in_ticker_brackets():
+    got = ents("Wavemaker Inc. (TSX.V: WVM) (OTCQX: WVMDF) and Acme Corp. (NASDAQ: ACME) said.")
+    assert ("TSX.V", "ORG") in got and ("OTCQX", "ORG") in got and ("NASDAQ", "ORG") in got
+    assert not any(t in ("WVM", "WVMDF", "ACME") for t, _ in got)  # tickers are not entities
+
+
+def test_urls_emails_phones_and_link_targets_are_masked():
+    text = (
+        "See [the site](https://share.google/wa33urAql9DPp4iuO) for details. "
+        "You can reach Acme Holdings Inc. at +1 (415) 555-0134 or info@AcmeHoldings.com."
+    )
+    got = ents(text)
+    assert ("Acme Holdings Inc.", "ORG") in got
+    assert not any(c in t for t, _ in got for c in ("http", "@", "555", "]("))
+
+
+def test_protocol_amending_a_named_agreement_is_one_document():
+    text = (
+        "They welcomed the First Protocol amending the ASEAN-Japan Comprehensive Economic "
+        "Partnership Agreement and the Protocol to the Regional Comprehensive Economic "
+        "Partnership Agreement."
+    )
+    got = ents(text)
+    assert (
+        "First Protocol amending the ASEAN-Japan Comprehensive Economic Partnership Agreement",
+        "DOCUMENT",
+    ) in got
+    assert (
+        "Protocol to the Regional Comprehensive Economic Partnership Agreement",
+        "DOCUMENT",
+    ) in got
+    # only a document is extended, not an organisation
+    got = ents("They debated an Amendment to the Ministry of Finance budget.")
+    assert ("Ministry of Finance", "ORG") in got
+
+
+def test_acronym_spelling_a_longer_name_does_not_take_a_place_label():
+    got = ents("Japan supports the ASEAN Prospects of the Indo-Pacific (AOIP) fully.")
+    assert ("Indo-Pacific", "PLACE") in got and ("AOIP", "PLACE") not in got
+    got = ents("Japan kept the Indo-Pacific Strategy (FOIP) as a priority.")
+    assert ("FOIP", "DOCUMENT") in got

@@ -10,6 +10,7 @@ import bisect
 import re
 from datetime import date
 
+from reviewer.core.extract._scan import finditer_after
 from reviewer.core.extract.consistency import (
     acronyms,
     masked_spans,
@@ -45,8 +46,9 @@ _EVENT_CUE = re.compile(
     re.I,
 )
 _SUBREGION = re.compile(r"(?<![\w-])([A-Z][a-z]+[\x20-](?:sub-region|subregion))\b")
+# no leading look-behind: `finditer_after` checks it (see _scan.py)
 _HIST_EVENT = re.compile(
-    r"(?<![\w-])((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\x20[A-Z][\w-]+\x20(?:[a-z]+\x20(?:and\x20)?){0,3}"
+    r"((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\x20[A-Z][\w-]+\x20(?:[a-z]+\x20(?:and\x20)?){0,3}"
     r"(?:crisis|war|pandemic|earthquake|tsunami|recession|revolution|uprising|floods?))\b"
 )
 _SMALL = frozenset(
@@ -94,6 +96,11 @@ def _ref_date(dl: Dateline | None) -> date | None:
     return None
 
 
+# three lower-case words in a row; starting only after a non-letter keeps it linear on a
+# long run of letters (no retry from every letter of the run)
+_SENTENCE_WORDS = re.compile(r"(?<![a-z])[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}")
+
+
 def _nav_spans(text: str, structure: Structure | None) -> list[tuple[int, int]]:
     spans = [m.span() for m in _NAV_LINE.finditer(text)]
     if structure:
@@ -101,7 +108,7 @@ def _nav_spans(text: str, structure: Structure | None) -> list[tuple[int, int]]:
             if b.kind == BOILERPLATE and b.reason == "navigation":
                 chunk = text[b.start : b.end]
                 # only menu-like debris: short, no sentence (the analyser may flag a whole section)
-                sentence = re.search(r"[a-z]{3,}\s[a-z]{3,}\s[a-z]{3,}", chunk)
+                sentence = _SENTENCE_WORDS.search(chunk)
                 if len(chunk.split()) <= 8 and not sentence and "|" not in chunk:
                     spans.append((b.start, b.end))
     return sorted(spans)
@@ -125,14 +132,20 @@ def _quoted(text: str) -> list[Entity]:
     return out
 
 
+_WORD_OR_DASH = re.compile(r"[\w-]")
+
+
 def _regex_names(text: str) -> list[Entity]:
-    out = [
-        Entity(m.start(1), m.end(1), "PLACE", m.group(1), score=0.7)
-        for m in _SUBREGION.finditer(text)
-    ]
+    out: list[Entity] = []
+    # cheap literal gates first: both patterns need a rare word
+    if "subregion" in text or "sub-region" in text:
+        out += [
+            Entity(m.start(1), m.end(1), "PLACE", m.group(1), score=0.7)
+            for m in _SUBREGION.finditer(text)
+        ]
     out += [
         Entity(m.start(1), m.end(1), "EVENT", m.group(1), score=0.7)
-        for m in _HIST_EVENT.finditer(text)
+        for m in finditer_after(_HIST_EVENT, text, _WORD_OR_DASH)
     ]
     return out
 
@@ -153,23 +166,47 @@ def _drop_compounds(text: str, ents: list[Entity]) -> list[Entity]:
     return [e for i, e in enumerate(ents) if i not in drop]
 
 
+# "First Protocol amending the X Agreement", "Protocol to the X Convention": an instrument
+# that amends or supplements a named document is named after it
+_AMENDING = re.compile(
+    r"(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|\d{1,2}(?:st|nd|rd|th))"
+    r"\x20)?(?:Protocol|Amendment|Annex|Addendum)\x20"
+    r"(?:amending|to\x20[Aa]mend|to|on\x20[Aa]mending|of)\x20the\x20$"
+)
+
+
+def _amending_instruments(text: str, ents: list[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for e in ents:
+        if e.label == "DOCUMENT":
+            m = _AMENDING.search(text, max(0, e.start - 60), e.start)
+            prev_end = out[-1].end if out else 0
+            if m and m.start() >= prev_end and "\n" not in m.group():
+                s = m.start()
+                e = Entity(s, e.end, "DOCUMENT", text[s : e.end], e.value, score=e.score)
+        out.append(e)
+    return out
+
+
 def _outside(ents: list[Entity], spans: list[tuple[int, int]]) -> list[Entity]:
+    """Entities that overlap none of `spans` (sorted by start; they may overlap each other)."""
     if not spans:
         return ents
-    starts = [s for s, _ in spans]
+    # merge into disjoint intervals: then only the last one starting before an entity's end
+    # can overlap it (one bisection per entity)
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, t in spans:
+        if ends and s <= ends[-1]:
+            if t > ends[-1]:
+                ends[-1] = t
+        else:
+            starts.append(s)
+            ends.append(t)
     out = []
     for e in ents:
-        i = bisect.bisect_right(starts, e.end) - 1
-        hit = False
-        while i >= 0:
-            s, t = spans[i]
-            if t > e.start and s < e.end:
-                hit = True
-                break
-            if t <= e.start and s < e.start - 2000:
-                break
-            i -= 1
-        if not hit:
+        i = bisect.bisect_left(starts, e.end) - 1
+        if i < 0 or ends[i] <= e.start:
             out.append(e)
     return out
 
@@ -199,11 +236,13 @@ def extract(
     blocked = sorted(masked_spans(text) + _nav_spans(text, structure))
     cands = _outside(cands, blocked)
     ents = resolve_overlaps(cands)
-    ents += acronyms(text, ents)
-    ents = resolve_overlaps(ents)
+    acr = acronyms(text, ents)
+    if acr:
+        ents = resolve_overlaps(ents + acr)
     ents += _outside(propagate(text, ents, gaz), blocked)
     ents = resolve_overlaps(ents)
     ents = _drop_compounds(text, ents)
+    ents = _amending_instruments(text, ents)
     if lexicon is not None:
         ents = lexicon.apply(text, ents)
     unify_labels(ents)

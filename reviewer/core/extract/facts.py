@@ -8,7 +8,10 @@ import re
 from reviewer.core.extract.gazetteer import TITLE_CORE, TITLE_MODS
 from reviewer.core.model import Dateline, Entity, Fact
 
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(A-Z0-9])|\n+")
+# A sentence ends at `.!?` (plus a closing quote or bracket) before white space and a capital,
+# or at line breaks. The pattern starts with a character class so the engine can skip ahead;
+# the end punctuation itself belongs to the sentence.
+_SENT_END = re.compile(r"[.!?\n](?:(?<=[.!?])[\"”’)]?\s+(?=[\"“(A-Z0-9])|(?<=\n)\n*)")
 _TITLE_WORDS = TITLE_CORE | TITLE_MODS
 _TITLE_RX = re.compile(
     r"(?:(?:"
@@ -33,8 +36,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     for m in _SENT_END.finditer(text):
-        if m.start() > pos:
-            out.append((pos, m.start()))
+        end = m.start()
+        if text[end] != "\n":
+            end += 1
+        if end > pos:
+            out.append((pos, end))
         pos = m.end()
     if pos < len(text):
         out.append((pos, len(text)))
@@ -80,8 +86,8 @@ def _role(text: str, p: Entity, ents: list[Entity], sent: tuple[int, int]) -> Fa
     org = ""
     near = [
         e
-        for e in _slice(ents, s0, e0)
-        if e.label in ("ORG", "PLACE", "NORP") and abs(e.start - p.start) < 120
+        for e in _slice(ents, max(s0, p.start - 119), min(e0, p.start + 120))
+        if e.label in ("ORG", "PLACE", "NORP")
     ]
     if near:
         # the role's body usually follows the person ("X, Minister of Japan") or sits
@@ -93,15 +99,32 @@ def _role(text: str, p: Entity, ents: list[Entity], sent: tuple[int, int]) -> Fa
     return Fact("role", s0, e0, {"person": p.text, "title": title, "org": org})
 
 
+_WINDOW = 400
+_WINDOW_BEFORE = 160  # four words, a verb and "about": far less in practice
+
+
+def _first_after(starts: list[int], items: list[Entity], after: int, end: int) -> Entity | None:
+    """The first of `items` (sorted by start) starting in (after, end)."""
+    k = bisect.bisect_right(starts, after)
+    return items[k] if k < len(items) and starts[k] < end else None
+
+
 def _refers_to(text: str, f: Entity, sent: tuple[int, int]) -> str:
     s0, e0 = sent
-    after = text[f.end : e0]
+    # bounded windows: a figure's measure is a few words away, and a huge "sentence" (a text
+    # without full stops) must not make every figure rescan it
+    after = text[f.end : min(e0, f.end + _WINDOW)]
     m = (
         _MEASURE.match(after.lstrip())
         if after.lstrip().startswith(("of ", "in ", "for ", "to ", "on "))
         else None
     )
-    mb = _MEASURE_BEFORE.search(text, s0, f.start)
+    # the measure ends with a verb and white space right before the figure
+    mb = (
+        _MEASURE_BEFORE.search(text, max(s0, f.start - _WINDOW_BEFORE), f.start)
+        if f.start > s0 and text[f.start - 1].isspace()
+        else None
+    )
     if mb:
         return mb.group(1).strip()
     if m and not m.group(1)[:1].isdigit():
@@ -124,6 +147,21 @@ def find_facts(text: str, ents: list[Entity], dl: Dateline | None) -> list[Fact]
             )
         )
     seen_roles: set[tuple[str, str]] = set()
+    # meeting look-ups by bisection (no rescan of a sentence per event)
+    dates: list[Entity] = []
+    places: list[Entity] = []
+    co_chaired: list[tuple[int, int]] = []
+    if any(x.label == "EVENT" for x in ents):
+        dates = [x for x in ents if x.label == "DATE"]
+        for x in ents:
+            if x.label == "PLACE":
+                s = _sent_of(sents, starts, x.start)[0]
+                if text[max(s, x.start - 4) : x.start].strip() in ("in", "at"):
+                    places.append(x)
+        co_chaired = [m.span() for m in _CO_CHAIR.finditer(text)]
+    date_starts = [x.start for x in dates]
+    place_starts = [x.start for x in places]
+    co_starts = [a for a, _ in co_chaired]
     for ent in ents:
         if ent.label == "PERSON":
             sent = _sent_of(sents, starts, ent.start)
@@ -147,29 +185,21 @@ def find_facts(text: str, ents: list[Entity], dl: Dateline | None) -> list[Fact]
         elif ent.label == "EVENT":
             s, e = _sent_of(sents, starts, ent.start)
             fields = {"event": ent.text}
-            in_sent = [x for x in _slice(ents, s, e) if x is not ent]
-            dates = [x for x in in_sent if x.label == "DATE" and x.start > ent.start]
-            places = [
-                x
-                for x in in_sent
-                if x.label == "PLACE"
-                and x.start > ent.start
-                and text[max(s, x.start - 4) : x.start].strip() in ("in", "at")
-            ]
-            if dates:
-                fields["date"] = dates[0].text
-                iso = (
-                    (dates[0].value or {}).get("iso") if isinstance(dates[0].value, dict) else None
-                )
+            date = _first_after(date_starts, dates, ent.start, e)
+            place = _first_after(place_starts, places, ent.start, e)
+            if date is not None:
+                fields["date"] = date.text
+                iso = (date.value or {}).get("iso") if isinstance(date.value, dict) else None
                 if iso:
                     fields["iso"] = str(iso)
             elif dl and s <= dl.end and dl.date:
                 fields["date"] = dl.date
                 fields["iso"] = dl.iso
-            if places:
-                fields["place"] = places[0].text
-            if _CO_CHAIR.search(text, s, e):
-                chairs = [x.text for x in in_sent if x.label == "PERSON"]
+            if place is not None:
+                fields["place"] = place.text
+            k = bisect.bisect_left(co_starts, s)
+            if k < len(co_chaired) and co_chaired[k][1] <= e:
+                chairs = [x.text for x in _slice(ents, s, e) if x.label == "PERSON"]
                 if chairs:
                     fields["co_chairs"] = "; ".join(dict.fromkeys(chairs))
             facts.append(Fact("meeting", s, e, fields))

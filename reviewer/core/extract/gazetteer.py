@@ -376,6 +376,12 @@ PLACE_HEADS = frozenset(
         "Federation",
         "Sultanate",
         "Principality",
+        "Creek",
+        "Canyon",
+        "Harbor",
+        "Harbour",
+        "Peak",
+        "Falls",
     ]
 )
 WEAK_PLACE_HEADS = frozenset(
@@ -393,6 +399,12 @@ TITLE_CORE = frozenset(
         "Chairperson",
         "Chair",
         "Chancellor",
+        "Chef",
+        "Pastor",
+        "Reverend",
+        "Detective",
+        "Sheriff",
+        "Trustee",
         "Secretary",
         "Secretary-General",
         "Under-Secretary-General",
@@ -830,6 +842,7 @@ EXCHANGES = frozenset(
         "AMEX",
         "TSX",
         "TSXV",
+        "TSX.V",
         "TSX-V",
         "CSE",
         "ASX",
@@ -1115,14 +1128,31 @@ def gazetteer() -> Gazetteer:
     return _GAZ
 
 
+COMPASS_WORDS = frozenset(
+    ["North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western",
+     "Northeast", "Northwest", "Southeast", "Southwest", "Upper", "Lower", "Middle"]
+)
+
+
+def _vague_region(name: str, g: Gazetteer) -> bool:
+    """One-word first-level regions named by a direction or an everyday word (`Central`,
+    `North`, `Capital`): in business text these words are almost never the region. (Regions
+    named like people - `Maryland`, `Georgia`, `Michael` - stay: most are real states.)"""
+    return " " not in name and (
+        name in COMPASS_WORDS or name in ("Capital", "Coast") or g.is_common(name)
+    )
+
+
 def _build() -> Gazetteer:
     g = Gazetteer()
     g.common = frozenset(_read_lines("gazetteers", "common_words.txt"))
     g.given = frozenset(_read_lines("gazetteers", "given_names.txt"))
     g.surnames = frozenset(_read_lines("gazetteers", "surnames.txt"))
     for line in _read_lines("gazetteers", "places.tsv"):
-        name = line.split("\t", 1)[0]
+        name, _, kind = line.partition("\t")
         if name in AMBIGUOUS_PLACES:
+            continue
+        if kind.startswith("region") and _vague_region(name, g):
             continue
         g.add(name, "PLACE")
     for name in MULTI_EXTRA_PLACES + SINGLE_EXTRA_PLACES:

@@ -8,9 +8,11 @@ keeps the Python-level loop to a small fraction of the tokens.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from reviewer.core.extract.gazetteer import (
+    COMPASS_WORDS,
     DOC_HEADS,
     EVENT_HEADS,
     HEADLINE_VERBS,
@@ -43,7 +45,9 @@ _WORD = (
     + r")(?=[^\W_])|['’](?!s\b)(?=[^\W_]))*(?:-\x20(?=[A-Z][a-z]))?(?:[^\W_]|[-&](?=[^\W_]))*)"
 )
 _NUMW = r"\d{1,3}(?:st|nd|rd|th)|(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?"
-CAPW = rf"(?:{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_WORD}|{_NUMW})"
+# a middle initial ("Michael J. Young") joins the words around it
+_INITIAL_RX = r"[A-Z]\.(?=\x20[A-Z][a-z])"
+CAPW = rf"(?:{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_INITIAL_RX}|{_WORD}|{_NUMW})"
 CONNECTORS = (
     "of",
     "on",
@@ -76,10 +80,15 @@ _SEP = (
     r",\x20(?=(?:Inc|Ltd|LLC|L\.L\.C|Corp|Co|PLC|Limited|S\.A|N\.V|GmbH|AG|Pte|Pty|Bhd)\b))"
 )
 CHUNK_RE = re.compile(rf"(?<![\w@/#.-]){CAPW}(?:{_SEP}{CAPW})*")
+# CHUNK_RE for scanning: it starts with a character class (a capital or a digit, rare in
+# text), so the regex engine skips ahead in C; the look-behind inside then checks the word
+# start and the look-ahead captures the whole run as group 1.
+_CHUNK_SCAN = re.compile(rf"[A-Z\d](?<=(?<![\w@/#.-])(?=({CAPW}(?:{_SEP}{CAPW})*)).)")
 TOKEN_RE = re.compile(
-    rf"{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|\d[\w]*(?:[-–]\d+)?|[^\W_]+(?:[-&][^\W_]+|['’](?!s\b)[^\W_]+)*(?:-\x20[^\W_]+)?|&"
+    rf"{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_INITIAL_RX}|\d[\w]*(?:[-–]\d+)?|[^\W_]+(?:[-&][^\W_]+|['’](?!s\b)[^\W_]+)*(?:-\x20[^\W_]+)?|&"
 )
 _YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?$|\d{1,4}$|[IVX]{1,4}$")
+_INITIAL = re.compile(r"[A-Z]\.$")
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}s?$")
 MONTH_NAMES = frozenset(
@@ -117,6 +126,11 @@ MONTH_NAMES = frozenset(
         "Sunday",
     ]
 )
+# street-type words: a capitalised run ending in one is an address
+STREET_WORDS = frozenset(
+    ["Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive", "Dr",
+     "Highway", "Hwy", "Parkway", "Pkwy", "Freeway", "Expressway", "Suite"]
+)
 TRAILERS = frozenset(["Plus", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"])
 
 _TITLE_AFTER = re.compile(
@@ -138,7 +152,19 @@ class Tok:
         self.s, self.e, self.t, self.conn = s, e, t, conn
 
 
+_HEAD_KIND: dict[str, str] = {}
+
+
 def _head_kind(t: str) -> str:
+    k = _HEAD_KIND.get(t)
+    if k is None:
+        k = _head_kind_of(t)
+        if len(_HEAD_KIND) < 100_000:
+            _HEAD_KIND[t] = k
+    return k
+
+
+def _head_kind_of(t: str) -> str:
     base = t.rstrip(".")
     if base in ORG_HEADS or base in LEGAL_SUFFIXES:
         return "ORG"
@@ -175,6 +201,9 @@ class NameFinder:
         self.defined = frozenset(_PAREN_ACR.findall(text))
         self.g = gaz or gazetteer()
         self.out: list[Entity] = []
+        # Title Case headlines: capitals there are no evidence of a name
+        self.title_lines = title_case_lines(text, self.g)
+        self._title_starts = [s for s, _ in self.title_lines]
 
     # -- helpers -------------------------------------------------------------------------
     def _emit(self, toks: list[Tok], i: int, j: int, label: str, score: float) -> None:
@@ -219,18 +248,32 @@ class NameFinder:
     # -- main ----------------------------------------------------------------------------
     def find(self) -> list[Entity]:
         text = self.text
-        for m in CHUNK_RE.finditer(text):
-            toks: list[Tok] = []
-            base = m.start()
-            for tm in TOKEN_RE.finditer(m.group(0)):
-                w = tm.group(0)
-                conn = w[0].islower() or w == "&" and False
-                if w == "&":
-                    conn = True
-                toks.append(Tok(base + tm.start(), base + tm.end(), w, conn))
+        out = self.out
+        names_get = self.g.names.get
+        tokens = TOKEN_RE.finditer
+        search = _CHUNK_SCAN.search
+        pos = 0
+        while True:  # CHUNK_RE.finditer(text), faster
+            m = search(text, pos)
+            if m is None:
+                break
+            w = m.group(1)
+            base, pos = m.span(1)
+            if " " not in w:
+                # one capitalised word (most chunks): only a gazetteer name can come of it;
+                # head words alone are generic nouns and a person needs two words
+                lab = names_get((w,))
+                if lab:
+                    out.append(Entity(base, pos, lab, w, source="auto", score=0.85))
+                continue
+            toks = [
+                Tok(base + tm.start(), base + tm.end(), t, t[0].islower() or t == "&")
+                for tm in tokens(w)
+                for t in (tm.group(),)
+            ]
             if toks:
                 self._chunk(toks)
-        return self.out
+        return out
 
     def _chunk(self, toks: list[Tok]) -> None:
         n = len(toks)
@@ -281,6 +324,7 @@ class NameFinder:
             end = self._head_span(toks, used, j, kind)
             i = max(end, j) + 1
         # 2. gazetteer names and 3. people among the remaining tokens
+        first_tokens = self.g.first_tokens
         i = 0
         run: list[int] = []
         while i < n:
@@ -289,7 +333,10 @@ class NameFinder:
                 run = []
                 i += 1
                 continue
-            last, lab = self._gaz_match(toks, i, used)
+            if toks[i].t in first_tokens:
+                last, lab = self._gaz_match(toks, i, used)
+            else:
+                last, lab = -1, ""
             if last == i and lab == "PLACE" and self._person_here(toks, i, used, run):
                 last = -1
             if last >= 0 and self._gaz_ok(toks, i, last, lab):
@@ -313,8 +360,9 @@ class NameFinder:
                 continue
             # an ALL-CAPS acronym followed by an ALL-CAPS country ("MOIT VIETNAM")
             if (
-                self._unknown_acronym(toks[i].t)
-                and i + 1 < n
+                i + 1 < n
+                and toks[i].t.isupper()
+                and self._unknown_acronym(toks[i].t)
                 and toks[i + 1].t.isupper()
                 and self.g.upper_names.get((toks[i + 1].t,)) == "PLACE"
             ):
@@ -338,6 +386,13 @@ class NameFinder:
             return False
         if nxt.t in g.surnames and not g.is_common(nxt.t) and _TITLE_AFTER.match(self.text, nxt.e):
             return True
+        if (
+            _INITIAL.match(nxt.t)
+            and toks[i].t in g.given
+            and i + 2 < len(toks)
+            and toks[i + 2].t in g.surnames
+        ):
+            return True  # "Michael J. Young"
         return (
             toks[i].t in g.given
             and nxt.t in g.surnames
@@ -466,6 +521,13 @@ class NameFinder:
             and weak
         ):
             return j
+        if self._in_title_line(toks[L].s) and not (
+            kind == "ORG" and toks[j].t.rstrip(".") in LEGAL_SUFFIXES
+        ):
+            # "Host 2025 Toronto Conference", "Offer Lucrative Lifetime Referral Program": in a
+            # Title Case headline a head word proves nothing; a name the body confirms comes
+            # back through propagation, and gazetteer names still match these tokens
+            return j
         # the whole name must not be only ordinary words plus a weak head
         score = 0.8 if (has_mod or ncomp) else 0.6
         # "the" between head and an "of" keeps the article inside ("Plan of the 2013 ...")
@@ -473,6 +535,12 @@ class NameFinder:
         for x in range(L, R + 1):
             used[x] = True
         return R
+
+    def _in_title_line(self, off: int) -> bool:
+        if not self.title_lines:
+            return False
+        k = bisect.bisect_right(self._title_starts, off) - 1
+        return k >= 0 and off < self.title_lines[k][1]
 
     def _seg_last(self, toks: list[Tok], m: int) -> str:
         while m + 1 < len(toks) and not toks[m + 1].conn:
@@ -499,25 +567,30 @@ class NameFinder:
             else:
                 pieces.append([x])
         for p in pieces:
-            self._piece(toks, p)
+            if len(p) > 1:  # one leftover word is never a name on its own here
+                self._piece(toks, p)
 
     def _piece(self, toks: list[Tok], p: list[int]) -> None:
+        # stop words, headline verbs and month names cut the piece; each part between them
+        # (left to right) may be a name (a loop, not recursion: a long run of stop words
+        # must not exhaust the stack)
+        seg: list[int] = []
+        for x in p:
+            t = toks[x].t
+            if t in HEADLINE_VERBS or t in STOP_CAPS or t in MONTH_NAMES:
+                if len(seg) > 1:
+                    self._segment(toks, seg)
+                seg = []
+            else:
+                seg.append(x)
+        if len(seg) > 1:
+            self._segment(toks, seg)
+
+    def _segment(self, toks: list[Tok], p: list[int]) -> None:
+        """A run of two or more capitalised words with no stop word: a title and person?"""
         g = self.g
-        # drop leading stop words and headline verbs
-        while p and (toks[p[0]].t in STOP_CAPS or toks[p[0]].t in HEADLINE_VERBS):
-            p = p[1:]
-        # cut at internal stop/verbs: keep the part after the last one
-        for x in range(len(p) - 1, -1, -1):
-            if (
-                toks[p[x]].t in HEADLINE_VERBS
-                or toks[p[x]].t in STOP_CAPS
-                or toks[p[x]].t in MONTH_NAMES
-            ):
-                self._piece(toks, p[:x]) if x else None
-                p = p[x + 1 :]
-                break
-        if not p:
-            return
+        if toks[p[-1]].t.rstrip(".") in STREET_WORDS:
+            return  # "Park Street", "Lake Shore Drive": an address, not a person
         # a title phrase: everything up to the last title word is the title
         tl = -1
         for x, idx in enumerate(p):
@@ -532,7 +605,7 @@ class NameFinder:
             words = [toks[x].t for x in name]
             if (
                 all(not g.is_common(w) or g.is_name_part(w) for w in words)
-                and not any(w.isupper() and len(w) > 1 for w in words)
+                and not any(w.isupper() and len(w) > 1 and not _INITIAL.match(w) for w in words)
                 and not any(_YEARISH.match(w) for w in words)
             ):
                 self._emit(toks, name[0], name[-1], "PERSON", 0.85)
@@ -540,10 +613,26 @@ class NameFinder:
         words = [toks[x].t for x in name]
         if not words:
             return
+        if (
+            words[0] in COMPASS_WORDS
+            or any(len(w) == 1 for w in words)
+            or (words[-1],) in g.names
+            and words[-1] not in g.surnames
+        ):
+            # "Southern Maryland", "C Stage": a direction, a bare letter or a place's name
+            # at the end make no person
+            return
         s, e = toks[name[0]].s, toks[name[-1]].e
         text = self.text
-        if 2 <= len(words) <= 4 and not any(
-            w.isupper() and len(w) > 1 or _YEARISH.match(w) or _is_title(w) for w in words
+        if (
+            2 <= len(words) <= 4
+            and not _INITIAL.match(words[-1])
+            and not any(
+                w.isupper() and len(w) > 1 and not _INITIAL.match(w)
+                or _YEARISH.match(w)
+                or _is_title(w)
+                for w in words
+            )
         ):
             common = sum(1 for w in words if g.is_common(w) and not g.is_name_part(w))
             known = sum(1 for w in words if g.is_name_part(w))
@@ -577,6 +666,36 @@ class NameFinder:
         cut = max(before.rfind(". "), before.rfind("\n"))
         before = before[cut + 1 :]
         return any(w.strip(",.") in TITLE_CORE for w in before.split())
+
+
+_LINE = re.compile(r"[^\n]+")
+_ABOUT = re.compile(r"[\s#*>]*About\x20")
+_LINE_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]{3,}")
+
+
+def title_case_lines(text: str, g: Gazetteer) -> list[tuple[int, int]]:
+    """Spans of headline-like lines written in Title Case (most long words capitalised).
+
+    `NAFA Announces Return of OEM Panel at 2025 Institute & Expo` is one; a body sentence
+    always has lower-case words of four letters or more (`with`, `said`, `will`, ...).
+    """
+    out = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if len(line) > 250 or len(line) < 20 or line.rstrip().endswith((".", ":", ";")):
+            continue  # too long for a headline, or a sentence / a lead-in
+        if _ABOUT.match(line):
+            continue  # "About Acme Robotics Corporation": a section named after a name
+        cap = low = 0
+        for w in _LINE_WORD.findall(line):
+            if w[0].isupper():
+                if not w.isupper():
+                    cap += 1
+            else:
+                low += 1
+        if cap >= 3 and low <= cap // 6:
+            out.append(m.span())
+    return out
 
 
 def find_names(text: str) -> list[Entity]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from reviewer.core.extract._scan import finditer_after
 from reviewer.core.model import Entity
 
 MONTHS = {
@@ -163,12 +164,14 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:thousand|million|billion|trillion|mln|mn|bn|tn|crore|lakh|[kKmMbB](?![\w]))"
 
 # Alternatives are ordered longest first; the regex engine takes the first that matches.
+# white space inside a date stays on one line ("December 31,\n\n2024" is two things)
+_S = r"[^\S\n]+"
 DATE_RE = re.compile(
     rf"(?<![\w/.])(?=[\dJFMASONDQHTWfstoeh])(?:"
     rf"(?P<iso>{_YEAR}-[01]\d-[0-3]\d)"
-    rf"|(?P<wd1>{_WD},?\s+)?(?P<dmy>{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR})?)"
-    rf"|(?P<wd2>{_WD},?\s+)?(?P<mdy>{_MON}\s+{_DAY}(?:,\s*{_YEAR}|\s+{_YEAR})?)(?![\d])"
-    rf"|(?P<my>{_MON_FULL},?\s+{_YEAR}|{_MON}\s+{_YEAR})"
+    rf"|(?P<wd1>{_WD},?\s+)?(?P<dmy>{_DAY}{_S}(?:of{_S})?{_MON}(?:,?{_S}{_YEAR})?)"
+    rf"|(?P<wd2>{_WD},?\s+)?(?P<mdy>{_MON}{_S}{_DAY}(?:,[^\S\n]*{_YEAR}|{_S}{_YEAR})?)(?![\d])"
+    rf"|(?P<my>{_MON_FULL},?{_S}{_YEAR}|{_MON}{_S}{_YEAR})"
     rf"|(?P<quarter>(?:Q[1-4]|H[12])\s*(?:FY\s*)?'?{_YEAR}|(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+"
     rf"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?{_YEAR}|(?:first|second)\s+half\s+(?:of\s+)?{_YEAR})"
     rf"|(?P<fiscal>(?:[Ff]iscal\s+(?:[Yy]ear\s+)?|FY\s?'?){_YEAR}|FY\d\d(?!\d))"
@@ -194,8 +197,12 @@ MONEY_RE = re.compile(
     rf")(?![\w])"
 )
 
+# `_NUM` with its first digit factored out, and no leading look-behind (checked by
+# `finditer_after`): a pattern starting with a character class is scanned in C.
+_NUM1 = r"\d(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
+_NOT_AFTER_PCT = re.compile(r"[\w.]")
 PERCENT_RE = re.compile(
-    rf"(?<![\w.])(?=\d)(?P<n>{_NUM})(?:\s?(?:-|–|to)\s?(?P<n2>{_NUM}))?\s?(?:%|per\s?cent\b|percent\b|pct\b)"
+    rf"(?P<n>{_NUM1})(?:\s?(?:-|–|to)\s?(?P<n2>{_NUM}))?\s?(?:%|per\s?cent\b|percent\b|pct\b)"
 )
 
 # Times of day and phone-like numbers must not yield a DATE ("10:30", "+1 555 2020-2030").
@@ -316,15 +323,26 @@ def find_dates(text: str, ref: date | None = None) -> list[Entity]:
     return out
 
 
-_MONEY_HINT = re.compile(
-    r"[$€£¥₹₩₫]|\b(?:" + "|".join(CODES) + r"|dollars?|yen|euros?|pounds|yuan|renminbi|dong|won|"
-    r"rupees?|baht|ringgit|rupiah|pesos|francs|riyals|dirhams)\b"
+# Cheap gates: every MONEY_RE match holds a currency sign, or a code before a number, or a
+# number before a code or currency word. Each gate starts with a character class or a
+# literal, so the regex engine skips ahead in C (the full MONEY_RE tries every offset).
+_MONEY_SIGN = re.compile(r"[$€£¥₹₩₫]")
+_MONEY_CODE_FIRST = re.compile(rf"(?:{'|'.join(CODES)})\s?\$?\s?\d")
+_MONEY_NUM_FIRST = re.compile(
+    rf"\d(?:\s?{_SCALE})?\s(?:{'|'.join(CODES)}|US\x20|U\.S\.\x20|dollar|yen|euro|pound|"
+    r"yuan|renminbi|dong|won|rupee|baht|ringgit|rupiah|peso|franc|riyal|dirham)"
 )
+
+
+def _maybe_money(text: str) -> bool:
+    return bool(
+        _MONEY_SIGN.search(text) or _MONEY_CODE_FIRST.search(text) or _MONEY_NUM_FIRST.search(text)
+    )
 
 
 def find_money(text: str) -> list[Entity]:
     out: list[Entity] = []
-    if not _MONEY_HINT.search(text):  # most releases quote no amount: skip the big regex
+    if not _maybe_money(text):  # most releases quote no amount: skip the big regex
         return out
     for m in MONEY_RE.finditer(text):
         s, e = m.span()
@@ -352,7 +370,7 @@ def find_percents(text: str) -> list[Entity]:
     out: list[Entity] = []
     if "%" not in text and "per" not in text and "pct" not in text:
         return out
-    for m in PERCENT_RE.finditer(text):
+    for m in finditer_after(PERCENT_RE, text, _NOT_AFTER_PCT):
         v = _num(m.group("n")) / 100.0
         val: dict = {"fraction": round(v, 10)}
         if m.group("n2"):
