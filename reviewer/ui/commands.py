@@ -20,7 +20,8 @@ class ReviewContext(Protocol):
     ws: Workspace
 
     def changed(self, doc_id: int, *, reindex: list[int] | None = None,
-                reextract: bool = False, library: bool = False) -> None: ...
+                reextract: bool = False, library: bool = False,
+                summary: bool = False) -> None: ...
 
 
 class _Command(QUndoCommand):
@@ -169,3 +170,21 @@ class StatusCommand(_Command):
     def notify(self) -> None:
         self.ctx.changed(self.doc_id, library=True)
 
+
+
+class SummaryCommand(_Command):
+    """Save (after=text) or revert (after=None: the generated one) a release's summary."""
+
+    def __init__(self, ctx: ReviewContext, doc_id: int, before: str | None,
+                 after: str | None) -> None:
+        super().__init__(ctx, doc_id, "Edit summary" if after else "Revert summary")
+        self.before, self.after = before, after
+
+    def apply(self) -> None:
+        self.ctx.ws.store.set_summary(self.doc_id, self.after)
+
+    def revert(self) -> None:
+        self.ctx.ws.store.set_summary(self.doc_id, self.before)
+
+    def notify(self) -> None:
+        self.ctx.changed(self.doc_id, summary=True)

@@ -77,6 +77,10 @@ class DocumentPane(QPlainTextEdit):
         self.hits: list[tuple[int, int]] = []
         self.current: list[Entity] = []
         self._doc_key: tuple[int | None, str] | None = None
+        # (start, end, format key) -> extra selection, reused while the text is the same:
+        # after a correction only the changed entities need new cursors.
+        self._sel_cache: dict[tuple[int, int, str], QTextEdit.ExtraSelection] = {}
+        self._formats: dict[str, QTextCharFormat] = {}
 
     # -- content ---------------------------------------------------------------------
     def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
@@ -91,6 +95,7 @@ class DocumentPane(QPlainTextEdit):
             text = "" if view is None else view.document.text
             self.omap = OffsetMap(text)
             self.current = []
+            self._sel_cache = {}
             self.setPlainText(text)
             keep_position = False
         if not keep_position:
@@ -112,38 +117,58 @@ class DocumentPane(QPlainTextEdit):
         sel.format = fmt
         return sel
 
+    def _cached(self, start: int, end: int, key: str) -> QTextEdit.ExtraSelection:
+        sel = self._sel_cache.get((start, end, key))
+        if sel is None:
+            sel = self._sel_cache[(start, end, key)] = self._selection(
+                start, end, self._format(key))
+        return sel
+
+    def _format(self, key: str) -> QTextCharFormat:
+        fmt = self._formats.get(key)
+        if fmt is not None:
+            return fmt
+        if key == "boilerplate":
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(BOILERPLATE_COLOR))
+            fmt.setFontItalic(True)
+        elif key == "note":
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#EEEEEE"))
+        elif key in ("hit", "plain_hit"):
+            fmt = QTextCharFormat()
+            fmt.setFontWeight(QFont.Weight.Bold)
+            fmt.setFontOverline(True)
+            if key == "plain_hit":
+                fmt.setBackground(QColor(HIT_COLOR))
+        else:
+            fmt = entity_format(key)
+        self._formats[key] = fmt
+        return fmt
+
     def refresh_marks(self) -> None:
         view = self.view
         if view is None:
             self.setExtraSelections([])
             return
         sels = []
-        grey = QTextCharFormat()
-        grey.setForeground(QColor(BOILERPLATE_COLOR))
-        grey.setFontItalic(True)
         for b in view.document.structure.blocks:
             if b.kind == BOILERPLATE:
-                sels.append(self._selection(b.start, b.end, grey))
-        note_fmt = QTextCharFormat()
-        note_fmt.setBackground(QColor("#EEEEEE"))
+                sels.append(self._cached(b.start, b.end, "boilerplate"))
         for n in view.notes:
             if n.target == "span" and n.start is not None and n.end is not None \
                     and not n.orphaned:
-                sels.append(self._selection(n.start, n.end, note_fmt))
-        formats = {lab: entity_format(lab) for lab in LABEL_COLORS}
+                sels.append(self._cached(n.start, n.end, "note"))
         for e in view.entities:
             if e.label in self.visible_labels:
-                sels.append(self._selection(e.start, e.end, formats[e.label]))
-        hit_fmt = QTextCharFormat()
-        hit_fmt.setFontWeight(QFont.Weight.Bold)
-        hit_fmt.setFontOverline(True)
-        plain_hit = QTextCharFormat(hit_fmt)
-        plain_hit.setBackground(QColor(HIT_COLOR))
-        shown = [(e.start, e.end) for e in view.entities if e.label in self.visible_labels]
-        for s, e in self.hits:
-            inside = any(a < e and s < b for a, b in shown)
-            # Over an entity keep its colour; elsewhere a hit gets a marker background.
-            sels.append(self._selection(s, e, hit_fmt if inside else plain_hit))
+                sels.append(self._cached(e.start, e.end, e.label))
+        if self.hits:
+            shown = [(e.start, e.end) for e in view.entities
+                     if e.label in self.visible_labels]
+            for s, e in self.hits:
+                inside = any(a < e and s < b for a, b in shown)
+                # Over an entity keep its colour; elsewhere a hit gets a marker background.
+                sels.append(self._cached(s, e, "hit" if inside else "plain_hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
         self.setExtraSelections(sels)

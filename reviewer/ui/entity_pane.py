@@ -5,9 +5,11 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -62,6 +64,83 @@ def _title(text: str) -> QLabel:
     return lab
 
 
+class SummaryBox(QWidget):
+    """The release's summary: generated, or the reviewer's own text (plain text only).
+    Saving and reverting are requests: the window stores them as undoable commands."""
+
+    saveRequested = Signal(str)
+    revertRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc_id: int | None = None
+        self.edited = False
+        self.state = QLabel("")
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state.setObjectName("summaryState")
+        self.state.setStyleSheet("color: #666666; padding: 2px;")
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName("summaryEdit")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setPlaceholderText("No summary: type one and save it.")
+        self.save_button = QPushButton("Save summary")
+        self.save_button.setObjectName("saveSummary")
+        self.revert_button = QPushButton("Revert to generated")
+        self.revert_button.setObjectName("revertSummary")
+        self.save_button.clicked.connect(lambda: self.saveRequested.emit(self.text()))
+        self.revert_button.clicked.connect(self.revertRequested.emit)
+        self.edit.modificationChanged.connect(lambda _m: self._update_buttons())
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(_title("Summary"))
+        head.addWidget(self.state, 1)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.edit, 1)
+        lay.addLayout(buttons)
+        self._update_buttons()
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def is_dirty(self) -> bool:
+        """The reviewer typed something not yet saved."""
+        return self.edit.document().isModified()
+
+    def set_summary(self, doc_id: int | None, text: str, edited: bool, *,
+                    force: bool = False) -> None:
+        """Show a release's summary; unsaved typing in the same release is kept unless
+        `force` (an undo/redo of the summary itself)."""
+        if doc_id == self.doc_id and self.is_dirty() and not force:
+            self.edited = edited
+            self._update_buttons()
+            return
+        self.doc_id, self.edited = doc_id, edited
+        if self.edit.toPlainText() != text:
+            self.edit.setPlainText(text)
+        self.edit.document().setModified(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        dirty = self.is_dirty()
+        on = self.doc_id is not None
+        self.save_button.setEnabled(on and dirty)
+        self.revert_button.setEnabled(on and (self.edited or dirty))
+        self.edit.setReadOnly(not on)
+        if not on:
+            self.state.setText("")
+        elif dirty:
+            self.state.setText("(not saved)")
+        else:
+            self.state.setText("(edited by the reviewer)" if self.edited else "(generated)")
+
+
 class EntityPane(QWidget):
     groupSelected = Signal(object)  # EntityGroup | None
     proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
@@ -72,6 +151,7 @@ class EntityPane(QWidget):
         self.fact_model = FactsModel(self)
         self.note_model = NotesModel(self)
         self.proposal_model = QStandardItemModel(self)
+        self._proposals: list[tuple[str, str, str]] = []
 
         self.tree = _KeyTree()
         self.tree.setObjectName("entityTree")
@@ -86,6 +166,7 @@ class EntityPane(QWidget):
         self.proposals.setModel(self.proposal_model)
         self.proposals.setMaximumHeight(70)
         self.confirm_button = QPushButton("Confirm link")
+        self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_proposal)
         self.proposals.doubleClicked.connect(lambda _i: self.confirm_proposal())
 
@@ -120,26 +201,58 @@ class EntityPane(QWidget):
         nl.setContentsMargins(0, 0, 0, 0)
         nl.addWidget(_title("Notes"))
         nl.addWidget(self.notes)
+        self.summary = SummaryBox()
+        # Small minimum heights: four sections must still fit a short window.
+        for view, h in ((self.proposals, 36), (self.facts, 48), (self.notes, 36),
+                        (self.summary.edit, 40)):
+            view.setMinimumHeight(h)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("entitySplitter")
-        for w in (top, facts, notes):
+        for w in (top, self.summary, facts, notes):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([500, 220, 140])
+        self.splitter.setSizes([420, 170, 180, 110])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
 
     def set_content(self, groups: dict[str, list[EntityGroup]], visible: set[str],
                     facts: list, fact_statuses: dict, notes: list,
-                    proposals: list[tuple[str, str, str]]) -> None:
+                    proposals: list[tuple[str, str, str]] | None = None) -> None:
+        """Show a release's review state. The entity tree is updated in place (only the
+        labels whose entities changed), so a correction costs little; `proposals` None
+        keeps the current ones until `set_proposals` (they are computed later)."""
         selected = self.selected_groups()
         current = self.current_group()
-        self.entity_model.set_groups(groups, visible)
-        self.tree.expandAll()
-        self.tree.resizeColumnToContents(1)
-        self.fact_model.set_facts(facts, fact_statuses)
-        self.facts.resizeColumnToContents(0)
+        sm = self.tree.selectionModel()
+        sm.blockSignals(True)  # rows going away must not look like a user's click
+        try:
+            reset = self.entity_model.update_groups(groups, visible)
+        finally:
+            sm.blockSignals(False)
+        if reset:
+            self.tree.expandAll()
+            self.tree.resizeColumnToContents(1)
+        if self.fact_model.set_facts(facts, fact_statuses):
+            self.facts.resizeColumnToContents(0)
         self.note_model.set_notes(notes)
+        if proposals is not None:
+            self.set_proposals(proposals)
+        # Keep the selection across a refresh so next/previous and merges go on working.
+        sm.blockSignals(True)
+        for g in selected:
+            idx = self.entity_model.index_of(g.label, g.canonical)
+            if idx.isValid() and not sm.isSelected(idx):
+                sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+        if current is not None:
+            idx = self.entity_model.index_of(current.label, current.canonical)
+            if idx.isValid() and idx != self.tree.currentIndex():
+                sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
+        sm.blockSignals(False)
+
+    def set_proposals(self, proposals: list[tuple[str, str, str]]) -> None:
+        if proposals == self._proposals:
+            return
+        self._proposals = list(proposals)
         self.proposal_model.clear()
         for canonical, alias, label in proposals:
             item = QStandardItem(f"{alias}  →  {canonical}")
@@ -147,18 +260,6 @@ class EntityPane(QWidget):
             item.setEditable(False)
             self.proposal_model.appendRow(item)
         self.confirm_button.setEnabled(bool(proposals))
-        # Keep the selection across a refresh so next/previous and merges go on working.
-        sm = self.tree.selectionModel()
-        sm.blockSignals(True)
-        for g in selected:
-            idx = self.entity_model.index_of(g.label, g.canonical)
-            if idx.isValid():
-                sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
-        if current is not None:
-            idx = self.entity_model.index_of(current.label, current.canonical)
-            if idx.isValid():
-                sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
-        sm.blockSignals(False)
 
     def current_group(self) -> EntityGroup | None:
         return self.entity_model.group(self.tree.currentIndex())

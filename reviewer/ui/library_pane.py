@@ -140,6 +140,7 @@ class LibraryPane(QWidget):
         self.tree.setObjectName("libraryTree")
         self.tree.setModel(self.library_model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
         self.tree.activated.connect(self._activated)
@@ -151,6 +152,7 @@ class LibraryPane(QWidget):
         self.results.setModel(self.results_model)
         self.results.setItemDelegate(SnippetDelegate(self.results))
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.results.activated.connect(self._activated)
         self.results.clicked.connect(self._activated)
 
@@ -266,6 +268,38 @@ class LibraryPane(QWidget):
             self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
             self.stack.setCurrentWidget(self.tree)
         self.queryChanged.emit(q)
+
+    def selected_doc_ids(self) -> list[int]:
+        """Releases selected in the visible list (library tree or search results), in
+        list order; a selected folder stands for all its releases."""
+        view = self.stack.currentWidget()
+        model = view.model()
+        rows = sorted(view.selectionModel().selectedRows(0),
+                      key=lambda i: (i.parent().row(), i.row()))
+        out: list[int] = []
+        for idx in rows:
+            doc_id = idx.data(DocIdRole)
+            if doc_id is not None:
+                out.append(int(doc_id))
+            elif view is self.tree and not idx.parent().isValid():
+                for r in range(model.rowCount(idx)):
+                    child = model.index(r, 0, idx).data(DocIdRole)
+                    if child is not None:
+                        out.append(int(child))
+        return list(dict.fromkeys(out))
+
+    def result_doc_ids(self) -> list[int]:
+        """Every release matching the current query (not only the listed ones); empty
+        when there is no query."""
+        q = self.query()
+        if not q:
+            return []
+        try:
+            every = self.searcher.search(q, limit=None, with_highlights=False,
+                                         with_facets=False)
+        except QueryError:
+            return []
+        return [h.doc_id for h in every.hits]
 
     def _facet_clicked(self, index: QModelIndex) -> None:
         q = index.data(QueryRole)

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QColor,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
     QPainter,
     QPixmap,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
     QUndoStack,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.core import operations as ops
+from reviewer.core.export import default_author, generated_summary
 from reviewer.core.library import ScanReport
 from reviewer.core.model import LABELS, Entity
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
@@ -42,12 +45,13 @@ from reviewer.core.search import QueryError, highlight_spans
 from reviewer.core.store import STATUSES, Note
 from reviewer.core.workspace import Workspace
 from reviewer.ui import commands as cmd
+from reviewer.ui import export_dialog
 from reviewer.ui.document_view import DocumentPane
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import SHORTCUTS, ShortcutSheet, sequences
-from reviewer.ui.workers import ScanController
+from reviewer.ui.workers import ExportController, ExportJob, ScanController, WarmUpTask
 
 REINDEX_DELAY_MS = 600
 WATCH_DELAY_MS = 800
@@ -68,6 +72,7 @@ def label_icon(label: str) -> QIcon:
 class MainWindow(QMainWindow):
     scanFinished = Signal(object)  # ScanReport
     documentShown = Signal(int)
+    warmedUp = Signal(float)  # seconds the background warm-up took
 
     def __init__(self, ws: Workspace, *, owns_workspace: bool = True,
                  start_scan: bool = True, scan_workers: int | None = None) -> None:
@@ -88,6 +93,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Reviewer" + (" (read-only)" if ws.readonly else ""))
         self.setAcceptDrops(True)
         self.scans = ScanController(ws.library, self, workers=scan_workers)
+        self.exports = ExportController(ws, self)
+        self.warm_pool = QThreadPool(self)
+        self.warm_pool.setMaxThreadCount(1)
+        self._warm_task: WarmUpTask | None = None
+        self.last_export: str | None = None
         self._build_panes()
         self._build_actions()
         self._build_menus()
@@ -95,6 +105,11 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._wire()
 
+        self._groups: dict[str, list[ops.EntityGroup]] = {}
+        self._proposal_key: tuple | None = None
+        self._proposals: list[tuple[str, str, str]] = []
+        self.deferred_timer = QTimer(self, singleShot=True, interval=0)
+        self.deferred_timer.timeout.connect(self._refresh_deferred)
         self.reindex_ids: set[int] = set()
         self.reindex_timer = QTimer(self, singleShot=True, interval=REINDEX_DELAY_MS)
         self.reindex_timer.timeout.connect(self._flush_reindex)
@@ -140,6 +155,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         A = self._act
         A("add_folder", self.choose_folder, "Add folder…")
+        A("export", self.export_memo, "Export memo…")
         A("find", self._focus_search, "Search")
         A("next_mention", lambda: self.step_mention(+1), "Next mention")
         A("prev_mention", lambda: self.step_mention(-1), "Previous mention")
@@ -195,6 +211,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("Recent folders")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         m.addAction(self.reextract_action)
+        m.addSeparator()
+        m.addAction(a["export"])
         m.addSeparator()
         m.addAction(a["quit"])
         m = mb.addMenu("&Edit")
@@ -258,7 +276,24 @@ class MainWindow(QMainWindow):
         self.cancel_button.setObjectName("cancelScan")
         self.cancel_button.hide()
         self.cancel_button.clicked.connect(self.scans.cancel)
+        self.export_progress = QProgressBar()
+        self.export_progress.setObjectName("exportProgress")
+        self.export_progress.setMaximumWidth(160)
+        self.export_progress.setFormat("Export %p%")
+        self.export_progress.hide()
+        self.export_cancel = QPushButton("Cancel export")
+        self.export_cancel.setObjectName("cancelExport")
+        self.export_cancel.hide()
+        self.export_cancel.clicked.connect(self.exports.cancel)
+        self.open_folder_button = QPushButton("Open folder")
+        self.open_folder_button.setObjectName("openExportFolder")
+        self.open_folder_button.setToolTip("Open the folder of the exported memo")
+        self.open_folder_button.hide()
+        self.open_folder_button.clicked.connect(self.open_export_folder)
         sb.addWidget(self.status_text, 1)
+        sb.addPermanentWidget(self.open_folder_button)
+        sb.addPermanentWidget(self.export_progress)
+        sb.addPermanentWidget(self.export_cancel)
         sb.addPermanentWidget(self.progress_text)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
@@ -300,10 +335,16 @@ class MainWindow(QMainWindow):
         ep.facts.factKey.connect(self._fact_key)
         ep.facts.doubleClicked.connect(lambda _i: self.edit_fact())
         ep.notes.doubleClicked.connect(lambda _i: self.edit_note())
+        ep.summary.saveRequested.connect(self.save_summary)
+        ep.summary.revertRequested.connect(self.revert_summary)
         self.scans.started.connect(self._scan_started)
         self.scans.progress.connect(self._scan_progress)
         self.scans.finished.connect(self._scan_finished)
         self.scans.failed.connect(lambda msg: self.status_text.setText(f"Scan failed: {msg}"))
+        self.exports.progress.connect(self._export_progress)
+        self.exports.finished.connect(self._export_finished)
+        self.exports.failed.connect(self._export_failed)
+        self.exports.cancelled.connect(self._export_cancelled)
         self.undo_stack.cleanChanged.connect(lambda _c: None)
 
     # -- documents -------------------------------------------------------------------
@@ -330,6 +371,8 @@ class MainWindow(QMainWindow):
 
     def open_document(self, doc_id: int) -> None:
         if self.session is None or self.session.doc_id != doc_id:
+            # An open racing the warm-up waits for it rather than sharing the GIL with it.
+            self.warm_pool.waitForDone(10000)
             try:
                 self.session = ops.DocumentSession(self.ws, doc_id)
             except Exception as exc:  # noqa: BLE001 - a vanished or unreadable file
@@ -357,10 +400,9 @@ class MainWindow(QMainWindow):
                 hits = []
         self.doc_pane.set_view(view, hits, keep_position=keep_position)
         groups = ops.group_entities(view.entities)
-        all_groups = [g for gs in groups.values() for g in gs]
+        self._groups = groups
         self.entity_pane.set_content(groups, self.visible_labels, view.facts,
-                                     view.fact_statuses, view.notes,
-                                     ops.alias_proposals(self.ws, all_groups))
+                                     view.fact_statuses, view.notes)
         self.status_combo.setCurrentText(view.status)
         doc = view.document
         self.setWindowTitle(f"{doc.title or doc.name} — Reviewer"
@@ -368,12 +410,57 @@ class MainWindow(QMainWindow):
         n = len(view.entities)
         self.status_text.setText(f"{doc.name}: {n} entities, {len(view.facts)} facts, "
                                  f"{view.status}")
+        if keep_position:
+            # A correction: alias proposals and the summary follow once the text is
+            # repainted, so the highlight shows at once.
+            self.deferred_timer.start()
+        else:
+            self._refresh_deferred()
+
+    def _refresh_deferred(self) -> None:
+        self.deferred_timer.stop()
+        if self._closed or self.session is None:
+            return
+        self.refresh_proposals()
+        self.refresh_summary()
+
+    def refresh_proposals(self) -> None:
+        """Alias links the linker proposes among the open release's entities (cached on
+        the entities' names and the stored aliases)."""
+        all_groups = [g for gs in self._groups.values() for g in gs]
+        aliases = self.ws.store.aliases()
+        key = (tuple((g.label, g.canonical, tuple(m.text for m in g.mentions))
+                     for g in all_groups),
+               tuple((a.canonical, a.alias, a.label) for a in aliases))
+        if key != self._proposal_key:
+            self._proposals = ops.alias_proposals(self.ws, all_groups)
+            self._proposal_key = key
+        self.entity_pane.set_proposals(self._proposals)
+
+    def refresh_summary(self, force: bool = False) -> None:
+        """The reviewer's stored summary, else one generated from the current entities."""
+        if self._closed:
+            return
+        if self.view is None or self.session is None:
+            self.entity_pane.summary.set_summary(None, "", False)
+            return
+        doc_id = self.session.doc_id
+        stored = self.ws.store.summary(doc_id)
+        if stored and stored.strip():
+            self.entity_pane.summary.set_summary(doc_id, stored, True, force=force)
+        else:
+            text = generated_summary(self.view.document, self.view.entities)
+            self.entity_pane.summary.set_summary(doc_id, text, False, force=force)
 
     def changed(self, doc_id: int, *, reindex: list[int] | None = None,
-                reextract: bool = False, library: bool = False) -> None:
+                reextract: bool = False, library: bool = False,
+                summary: bool = False) -> None:
         """Called by every undo command after it wrote the store."""
         if self.session is None or self.session.doc_id != doc_id:
             self.open_document(doc_id)  # undo on another release shows that release
+        elif summary:
+            self.refresh_summary(force=True)
+            return
         elif reextract:
             self.session.reextract()
         self.refresh_view()
@@ -637,6 +724,32 @@ class MainWindow(QMainWindow):
         self._push(cmd.NoteCommand(self, note.doc_id, f"Delete note: {note.text[:30]}",
                                    stored, None))
 
+    def save_summary(self, text: str) -> None:
+        """Store the reviewer's summary (undoable); an empty one reverts to generated."""
+        if not self._editable():
+            return
+        assert self.session is not None
+        doc_id = self.session.doc_id
+        before = self.ws.store.summary(doc_id)
+        after = text.strip() or None
+        if after == before:
+            self.refresh_summary(force=True)
+            return
+        self.ws.store.set_summary(doc_id, after)
+        self._push(cmd.SummaryCommand(self, doc_id, before, after))
+
+    def revert_summary(self) -> None:
+        if not self._editable():
+            return
+        assert self.session is not None
+        doc_id = self.session.doc_id
+        before = self.ws.store.summary(doc_id)
+        if before is None:  # only unsaved typing: show the generated one again
+            self.refresh_summary(force=True)
+            return
+        self.ws.store.set_summary(doc_id, None)
+        self._push(cmd.SummaryCommand(self, doc_id, before, None))
+
     def set_status(self, status: str) -> None:
         if not self._editable():
             return
@@ -702,6 +815,89 @@ class MainWindow(QMainWindow):
         self.doc_pane.set_visible_labels(self.visible_labels)
         if self.session is not None:
             self.refresh_view()
+
+    # -- memo export -----------------------------------------------------------------
+    def export_scopes(self) -> dict[str, list[int]]:
+        """Release ids for each export scope: the open release, the releases selected in
+        the library pane, and every result of the current search."""
+        return {"current": [self.session.doc_id] if self.session is not None else [],
+                "selected": self.library_pane.selected_doc_ids(),
+                "results": self.library_pane.result_doc_ids()}
+
+    def export_memo(self) -> None:
+        """File > Export memo…: scope, title and author, then where; runs on a worker."""
+        if self.exports.running:
+            self.status_text.setText("An export is already running.")
+            return
+        scopes = self.export_scopes()
+        counts = {k: len(v) for k, v in scopes.items()}
+        s = self.settings
+        default_scope = "selected" if counts["selected"] > 1 else "current"
+        defaults = export_dialog.ExportOptions(
+            default_scope, "",
+            str(s.q.value("export/author", "") or "") or default_author(),
+            str(s.q.value("export/full_text", "false")).lower() == "true")
+        opts = export_dialog.ask_export_options(self, counts, defaults)
+        if opts is None:
+            return
+        ids = scopes.get(opts.scope) or []
+        if not ids:
+            self.status_text.setText("Nothing to export in that scope.")
+            return
+        folder = str(s.q.value("export/last_folder", "") or "") or str(Path.home())
+        name = "review-memo.docx"
+        if opts.scope == "current" and self.view is not None:
+            name = Path(self.view.document.name).stem + "-memo.docx"
+        path, _ = QFileDialog.getSaveFileName(self, "Export memo", str(Path(folder) / name),
+                                              "Word documents (*.docx)")
+        if not path:
+            return
+        s.set_value("export/last_folder", str(Path(path).parent))
+        s.set_value("export/author", opts.author)
+        s.set_value("export/full_text", "true" if opts.full_text else "false")
+        self.start_export(ExportJob(ids, path, opts.title, opts.author, opts.full_text))
+
+    def start_export(self, job: ExportJob) -> bool:
+        if not self.exports.start(job):
+            return False
+        self.open_folder_button.hide()
+        self.export_progress.setRange(0, 0)
+        self.export_progress.show()
+        self.export_cancel.show()
+        self.actions_by_id["export"].setEnabled(False)
+        n = len(job.doc_ids)
+        self.status_text.setText(f"Exporting {n} release{'s' if n != 1 else ''}…")
+        return True
+
+    def _export_progress(self, done: int, total: int, name: str) -> None:
+        self.export_progress.setRange(0, max(total, 1))
+        self.export_progress.setValue(done)
+        self.export_progress.setToolTip(name)
+
+    def _export_done(self) -> None:
+        self.export_progress.hide()
+        self.export_cancel.hide()
+        self.actions_by_id["export"].setEnabled(True)
+
+    def _export_finished(self, path: str) -> None:
+        self._export_done()
+        self.last_export = path
+        self.status_text.setText(f"Memo written to {path}")
+        self.open_folder_button.show()
+
+    def _export_failed(self, message: str) -> None:
+        self._export_done()
+        self.status_text.setText("Export failed.")
+        if not self._closed:
+            QMessageBox.warning(self, "Export failed", f"The memo was not written:\n{message}")
+
+    def _export_cancelled(self) -> None:
+        self._export_done()
+        self.status_text.setText("Export cancelled; nothing was written.")
+
+    def open_export_folder(self) -> None:
+        if self.last_export:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self.last_export).parent)))
 
     # -- library, folders, scans -----------------------------------------------------
     def choose_folder(self) -> None:
@@ -820,9 +1016,23 @@ class MainWindow(QMainWindow):
         ro = self.ws.readonly
         for k, a in self.actions_by_id.items():
             if k not in ("find", "next_mention", "prev_mention", "next_unreviewed", "shortcuts",
-                         "quit", "undo", "redo"):
+                         "quit", "undo", "redo", "export"):
                 a.setEnabled(not ro)
         self.reextract_action.setEnabled(not ro)
+
+    # -- warm-up ---------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._warm_task is None:
+            # Once the window is up (not before: the GIL would slow its first paint),
+            # load extraction resources on a worker so a first open does not pay for them.
+            self._warm_task = WarmUpTask(self.ws.searcher, self.ws.index.ix.schema)
+            self._warm_task.signals.finished.connect(self.warmedUp)
+            QTimer.singleShot(0, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        if not self._closed and self._warm_task is not None:
+            self.warm_pool.start(self._warm_task)
 
     # -- settings --------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -858,6 +1068,7 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.reindex_timer.stop()
             self.watch_timer.stop()
+            self.deferred_timer.stop()
             if self.reindex_ids and not self.ws.readonly:
                 # Pending re-index after corrections: do it now so search agrees at restart.
                 ids, self.reindex_ids = sorted(self.reindex_ids), set()
@@ -867,6 +1078,8 @@ class MainWindow(QMainWindow):
                 except Exception:  # noqa: BLE001 - the next start's scan catches up
                     pass
             self.scans.shutdown()
+            self.exports.shutdown()
+            self.warm_pool.waitForDone(30000)
             if self.owns_workspace:
                 self.ws.close()
         super().closeEvent(event)

@@ -283,8 +283,57 @@ class EntityModel(_TwoLevelModel):
     def set_groups(self, groups: dict[str, list[EntityGroup]], visible: set[str]) -> None:
         self.beginResetModel()
         self._labels = [lab for lab in LABELS if lab in groups and lab in visible]
-        self._groups = [groups[lab] for lab in self._labels]
+        self._groups = [list(groups[lab]) for lab in self._labels]
         self.endResetModel()
+
+    def update_groups(self, groups: dict[str, list[EntityGroup]], visible: set[str]) -> bool:
+        """Bring the model to `groups` with the fewest changes: a label whose entities are
+        the same only refreshes its rows; one whose entities changed has just its children
+        replaced. Only a new or vanished label resets the model (returns True then).
+
+        Top rows never move without a reset: children's internal ids name their parent's
+        row, so shifting top rows under persistent indexes would corrupt them."""
+        labels = [lab for lab in LABELS if lab in groups and lab in visible]
+        if labels != self._labels:
+            self.set_groups(groups, visible)
+            return True
+        for top, label in enumerate(labels):
+            old, new = self._groups[top], list(groups[label])
+            parent = self.index(top, 0)
+            if [g.canonical for g in old] == [g.canonical for g in new]:
+                changed = [r for r, (a, b) in enumerate(zip(old, new, strict=True))
+                           if a.status != b.status or len(a.mentions) != len(b.mentions)]
+                self._groups[top] = new  # new mention objects either way
+                if changed:
+                    last = len(self.headers) - 1
+                    self.dataChanged.emit(self.index(changed[0], 0, parent),
+                                          self.index(changed[-1], last, parent))
+                    self.dataChanged.emit(parent, self.index(top, last))
+                continue
+            # Keep the common head and tail; replace only the rows in between.
+            head = 0
+            while head < min(len(old), len(new)) and old[head].canonical == new[head].canonical:
+                head += 1
+            tail = 0
+            while (tail < min(len(old), len(new)) - head
+                   and old[-1 - tail].canonical == new[-1 - tail].canonical):
+                tail += 1
+            if len(old) - tail > head:
+                self.beginRemoveRows(parent, head, len(old) - tail - 1)
+                self._groups[top] = old[:head] + old[len(old) - tail:]
+                self.endRemoveRows()
+            if len(new) - tail > head:
+                self.beginInsertRows(parent, head, len(new) - tail - 1)
+                self._groups[top] = old[:head] + new[head:len(new) - tail] + \
+                    old[len(old) - tail:]
+                self.endInsertRows()
+            self._groups[top] = new
+            last = len(self.headers) - 1
+            if new:
+                self.dataChanged.emit(self.index(0, 0, parent),
+                                      self.index(len(new) - 1, last, parent))
+            self.dataChanged.emit(parent, self.index(top, last))
+        return False
 
     def group(self, index: Index) -> EntityGroup | None:
         if not index.isValid() or index.internalId() == 0:
@@ -342,11 +391,21 @@ class FactsModel(QAbstractTableModel):
         self._facts: list[Fact] = []
         self._status: dict[str, FactStatus] = {}
 
-    def set_facts(self, facts: list[Fact], statuses: dict[str, FactStatus]) -> None:
+    def set_facts(self, facts: list[Fact], statuses: dict[str, FactStatus]) -> bool:
+        """Show these facts; returns False (and signals nothing) when nothing changed."""
+        if facts == self._facts and statuses == self._status:
+            return False
+        if [f.key() for f in facts] == [f.key() for f in self._facts] and facts:
+            self._facts = list(facts)
+            self._status = dict(statuses)
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(facts) - 1, len(self.headers) - 1))
+            return False
         self.beginResetModel()
         self._facts = list(facts)
         self._status = dict(statuses)
         self.endResetModel()
+        return True
 
     def fact(self, row: int) -> Fact | None:
         return self._facts[row] if 0 <= row < len(self._facts) else None
@@ -394,6 +453,8 @@ class NotesModel(QAbstractListModel):
         self._notes: list[Note] = []
 
     def set_notes(self, notes: list[Note]) -> None:
+        if notes == self._notes:
+            return
         self.beginResetModel()
         self._notes = list(notes)
         self.endResetModel()

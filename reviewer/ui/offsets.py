@@ -1,7 +1,10 @@
 """The one place where Python str offsets and Qt's UTF-16 positions are converted."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -12,7 +15,7 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         # Python offsets of astral characters (each takes 2 UTF-16 units).
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] \
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)] \
             if not text.isascii() else []
         # Their UTF-16 positions: each earlier astral character adds one unit.
         self._qastral = [i + k for k, i in enumerate(self._astral)]

@@ -23,6 +23,7 @@ SK = QKeySequence.StandardKey
 KeySpec = QKeySequence.StandardKey | str
 SHORTCUTS: dict[str, tuple[str, list[KeySpec]]] = {
     "add_folder": ("Add a folder to the library", [SK.Open]),
+    "export": ("Export a review memo (Word)", ["Ctrl+E"]),
     "find": ("Search the library", [SK.Find]),
     "undo": ("Undo", [SK.Undo]),
     "redo": ("Redo", [SK.Redo]),

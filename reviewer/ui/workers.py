@@ -9,10 +9,15 @@ import multiprocessing
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from reviewer.core.library import Library, ScanReport
+
+if TYPE_CHECKING:
+    from reviewer.core.workspace import Workspace
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 
@@ -160,3 +165,170 @@ class ScanController(QObject):
     def shutdown(self, timeout_ms: int = 30000) -> None:
         self.cancel()
         self.pool.waitForDone(timeout_ms)
+
+
+# -- memo export --------------------------------------------------------------------------
+
+class ExportCancelled(Exception):
+    """Raised from the progress callback: export_memo then leaves the target untouched."""
+
+
+class _ExportSignals(QObject):
+    progress = Signal(int, int, str)  # done, total, release name
+    finished = Signal(str)  # the written path
+    failed = Signal(str)  # a user-readable message
+    cancelled = Signal()
+
+
+@dataclass(slots=True)
+class ExportJob:
+    doc_ids: list[int]
+    target: str
+    title: str = ""
+    author: str = ""
+    full_text: bool = False
+
+
+class ExportTask(QRunnable):
+    def __init__(self, ws: Workspace, job: ExportJob, cancel: threading.Event) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it (see ScanTask)
+        self.ws, self.job, self.cancel = ws, job, cancel
+        self.signals = _ExportSignals()
+
+    def run(self) -> None:
+        from reviewer.core.export import ExportError, export_memo
+
+        def progress(done: int, total: int, name: str) -> None:
+            if self.cancel.is_set():
+                raise ExportCancelled()
+            self.signals.progress.emit(done, total, Path(name).name)
+
+        job = self.job
+        try:
+            path = export_memo(self.ws, job.doc_ids, job.target, title=job.title or None,
+                               author=job.author or None, full_text=job.full_text,
+                               progress=progress)
+        except ExportCancelled:
+            self.signals.cancelled.emit()
+            return
+        except ExportError as exc:
+            self.signals.failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.signals.finished.emit(str(path))
+
+
+class ExportController(QObject):
+    """One memo export at a time on its own worker thread, with progress and cancel."""
+
+    started = Signal()
+    progress = Signal(int, int, str)
+    finished = Signal(str)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._cancel: threading.Event | None = None
+        self._task: ExportTask | None = None
+        self._old: list[ExportTask] = []
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self, job: ExportJob) -> bool:
+        if self.running:
+            return False
+        self._cancel = threading.Event()
+        task = ExportTask(self.ws, job, self._cancel)
+        s = task.signals
+        # Bound methods of this (GUI-thread) object: queued, so slots run on the GUI thread.
+        s.progress.connect(self._on_progress)
+        s.finished.connect(self._on_finished)
+        s.failed.connect(self._on_failed)
+        s.cancelled.connect(self._on_cancelled)
+        self._task = task
+        self.started.emit()
+        self.pool.start(task)
+        return True
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        self.progress.emit(done, total, name)
+
+    def _on_finished(self, path: str) -> None:
+        self._end(self.finished, path)
+
+    def _on_failed(self, message: str) -> None:
+        self._end(self.failed, message)
+
+    def _on_cancelled(self) -> None:
+        self._end(self.cancelled)
+
+    def _end(self, signal, *args) -> None:
+        if self._task is not None:
+            self._old.append(self._task)  # freed once the pool is idle
+        self._task = None
+        signal.emit(*args)
+        if self.pool.activeThreadCount() == 0:
+            self._old = []
+
+    def shutdown(self, timeout_ms: int = 30000) -> None:
+        self.cancel()
+        self.pool.waitForDone(timeout_ms)
+
+
+# -- warm-up ------------------------------------------------------------------------------
+
+WARM_UP_TEXT = """Quarterly results announced in Jakarta
+
+JAKARTA, 12 March 2024 - Acme Holdings Inc. (NASDAQ: ACME) today announced revenue of
+$12.5 million for the first quarter, up 8% from a year earlier, said Chief Executive
+Officer Maria Santos. The company will host a conference call on Tuesday, April 2, 2024.
+Minister Takeo Mori met Senior Officials of the Ministry of Foreign Affairs in Singapore.
+
+About Acme Holdings
+Acme Holdings is a technology company based in Austin, Texas. Contact: press@example.com
+"""
+
+
+class _WarmUpSignals(QObject):
+    finished = Signal(float)  # seconds it took
+
+
+class WarmUpTask(QRunnable):
+    """Load extraction resources (gazetteers, compiled patterns) and the search
+    highlighter's caches off the GUI thread, so the first release opened does not pay
+    for them. The loaders are idempotent and lock-protected: an open that races this
+    simply waits for, or shares, the same resources."""
+
+    def __init__(self, searcher=None, schema=None) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.searcher, self.schema = searcher, schema
+        self.signals = _WarmUpSignals()
+
+    def run(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            from reviewer.core.extract import extract
+
+            extract(WARM_UP_TEXT)
+            if self.searcher is not None and self.schema is not None:
+                from reviewer.core.search import highlight_spans
+
+                q = self.searcher.parse("revenue company million")
+                highlight_spans(q, WARM_UP_TEXT, self.schema)
+        except Exception:  # noqa: BLE001 - only a head start: the real open still works
+            pass
+        self.signals.finished.emit(time.perf_counter() - t0)

@@ -204,3 +204,47 @@ def test_undo_shortcut_and_history_menu(window, qtbot) -> None:
     window.history_menu.actions()[0].trigger()  # jump back to the start
     assert span_label(window, s, e) is None
     assert QColor(LABEL_COLORS["PERSON"]).name().upper() not in bg_at(window, s)
+
+
+def tree_rows(model) -> list[tuple]:
+    """Everything the entity tree shows, top rows and children, all columns."""
+    out = []
+    for top in range(model.rowCount()):
+        parent = model.index(top, 0)
+        out.append(tuple(model.index(top, c).data() for c in range(3)))
+        for r in range(model.rowCount(parent)):
+            out.append(tuple(model.index(r, c, parent).data() for c in range(3)))
+    return out
+
+
+def test_incremental_entity_tree_matches_a_rebuild(window, qtbot, qtmodeltester) -> None:
+    from reviewer.core import operations as ops
+    from reviewer.ui.models import EntityModel
+
+    ep = window.entity_pane
+    qtmodeltester.check(ep.entity_model, force_py=True)  # also watches the updates below
+    ep.tree.setFocus()
+    first_label = ep.entity_model.index(0, 0)
+    ep.tree.setCurrentIndex(ep.entity_model.index(0, 0, first_label))
+    kept = ep.current_group()
+    s, e = plain_word(window, "Senior Officials")
+    steps = [lambda: (window.doc_pane.select_span(s, e), window.label_in_text("EVENT")),
+             lambda: (window.doc_pane.select_span(s, e), window.label_in_text("PERSON")),
+             window.undo_stack.undo, window.undo_stack.undo, window.undo_stack.redo]
+    for step in steps:
+        step()
+        fresh = EntityModel()
+        fresh.set_groups(ops.group_entities(window.view.entities), window.visible_labels)
+        assert tree_rows(ep.entity_model) == tree_rows(fresh)
+        g = ep.current_group()
+        assert g is not None and (g.label, g.canonical) == (kept.label, kept.canonical)
+    # Rejecting every mention of a group removes its row, leaving the others.
+    ep.tree.setFocus()
+    ep.select_group(kept.label, kept.canonical)
+    window.reject_selected_groups()
+    assert not ep.entity_model.index_of(kept.label, kept.canonical).isValid() or \
+        kept.label not in ep.entity_model._labels
+    fresh = EntityModel()
+    fresh.set_groups(ops.group_entities(window.view.entities), window.visible_labels)
+    assert tree_rows(ep.entity_model) == tree_rows(fresh)
+    qtmodeltester.check(ep.entity_model, force_py=True)

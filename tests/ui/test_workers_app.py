@@ -152,3 +152,26 @@ def test_run_gui_is_wired(monkeypatch, tmp_path) -> None:
     assert shown
     shown[0].scans.shutdown()
     shown[0].close()
+
+
+def test_extractor_warms_up_in_the_background_after_show(ui_dirs, qtbot) -> None:
+    import importlib
+
+    from reviewer.ui.app import create_main_window
+
+    gz = importlib.import_module("reviewer.core.extract.gazetteer")
+
+    w = create_main_window(str(ui_dirs[0]), start_scan=True)
+    qtbot.addWidget(w)
+    assert w._warm_task is None  # nothing before the window is shown
+    seconds = []
+    w.warmedUp.connect(seconds.append)
+    with qtbot.waitSignals([w.warmedUp, w.scanFinished], timeout=30000):
+        w.show()
+    qtbot.waitUntil(lambda: w.view is not None, timeout=10000)
+    assert len(seconds) == 1 and seconds[0] >= 0 and gz._GAZ is not None
+    # Opening a release after (or during) the warm-up works as before.
+    other = next(d.id for d in w.ws.store.documents() if d.id != w.session.doc_id)
+    w.open_document(other)
+    assert w.session.doc_id == other and w.view.entities
+    w.close()

@@ -1,0 +1,169 @@
+"""File > Export memo… on a worker: scopes, progress, the written .docx, errors, cancel."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from ui_helpers import FIRST, doc_id_of
+
+from reviewer.ui import export_dialog
+from reviewer.ui.export_dialog import ExportOptions
+
+
+def release_headings(path: Path) -> list[str]:
+    """The memo's "N. Title" release headings (level 1)."""
+    d = docx.Document(str(path))
+    return [p.text for p in d.paragraphs
+            if p.style is not None and p.style.name == "Heading 1" and p.text[:1].isdigit()]
+
+
+def titles_of(window, ids: list[int]) -> list[str]:
+    out = []
+    for i in ids:
+        doc = window.ws.load(i)
+        out.append(doc.title.strip() or doc.name)
+    return out
+
+
+def choose(monkeypatch, options: ExportOptions, target: Path, seen: dict) -> None:
+    def ask(parent, counts, defaults):
+        seen["counts"], seen["defaults"] = counts, defaults
+        return options
+
+    def save(parent, caption, start, filt):
+        seen["start"], seen["filter"] = start, filt
+        return str(target), filt
+
+    monkeypatch.setattr(export_dialog, "ask_export_options", ask)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+
+
+def select_in_library(window, names: list[str]) -> list[int]:
+    lp = window.library_pane
+    sm = lp.tree.selectionModel()
+    sm.clearSelection()
+    ids = [doc_id_of(window, n) for n in names]
+    for i in ids:
+        sm.select(lp.library_model.index_of_doc(i),
+                  QItemSelectionModel.SelectionFlag.Select
+                  | QItemSelectionModel.SelectionFlag.Rows)
+    return ids
+
+
+def test_export_selected_releases_with_a_note_as_comment(window, qtbot, tmp_path,
+                                                         monkeypatch) -> None:
+    action = window.actions_by_id["export"]
+    assert QKeySequence("Ctrl+E") in action.shortcuts()
+    assert action in window.menuBar().actions()[0].menu().actions()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("Check the figures with the ministry", True))
+    window.doc_pane.setFocus()
+    window.actions_by_id["note"].trigger()  # a note on the open release (000)
+    ids = select_in_library(window, [FIRST, "002_b7fa9ce2e10e8a5e.txt"])
+    target = tmp_path / "out" / "memo.docx"
+    target.parent.mkdir()
+    seen: dict = {}
+    choose(monkeypatch, ExportOptions("selected", "Week 12", "Jane Reviewer"), target, seen)
+    progress = []
+    window.exports.progress.connect(lambda *a: progress.append(a))
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as sig:
+        action.trigger()
+        assert window.export_cancel.isVisible()
+    assert Path(sig.args[0]) == target and target.is_file()
+    assert seen["counts"] == {"current": 1, "selected": 2, "results": 0}
+    assert seen["defaults"].scope == "selected" and seen["defaults"].author
+    assert "*.docx" in seen["filter"]
+    assert progress and progress[-1][0] == progress[-1][1]
+    heads = release_headings(target)
+    assert heads == [f"{n}. {t}" for n, t in enumerate(titles_of(window, ids), 1)]
+    d = docx.Document(str(target))
+    assert d.core_properties.author == "Jane Reviewer"
+    assert d.paragraphs[0].text == "Week 12"
+    with zipfile.ZipFile(target) as z:
+        comments = z.read("word/comments.xml").decode("utf-8")
+    assert "Check the figures with the ministry" in comments
+    assert str(target) in window.status_text.text()
+    assert window.open_folder_button.isVisible() and not window.export_cancel.isVisible()
+    assert window.settings.q.value("export/last_folder") == str(target.parent)
+    assert window.actions_by_id["export"].isEnabled()
+
+
+def test_export_search_results_and_current_release(window, qtbot, tmp_path,
+                                                   monkeypatch) -> None:
+    lp = window.library_pane
+    lp.search.setText("Jakarta")
+    lp.run_query()
+    expected = [h.doc_id for h in window.ws.searcher.search(
+        "Jakarta", limit=None, with_highlights=False, with_facets=False).hits]
+    assert 0 < len(expected) < 5
+    seen: dict = {}
+    target = tmp_path / "results.docx"
+    choose(monkeypatch, ExportOptions("results"), target, seen)
+    with qtbot.waitSignal(window.exports.finished, timeout=30000):
+        window.actions_by_id["export"].trigger()
+    assert seen["counts"]["results"] == len(expected)
+    assert release_headings(target) == [
+        f"{n}. {t}" for n, t in enumerate(titles_of(window, expected), 1)]
+    # The open release alone; the suggested file name follows it.
+    lp.search.clear()
+    lp.run_query()
+    target2 = tmp_path / "current"  # no suffix: export_memo adds .docx
+    choose(monkeypatch, ExportOptions("current", full_text=True), target2, seen)
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as sig:
+        window.actions_by_id["export"].trigger()
+    assert seen["start"].endswith("-memo.docx")
+    assert seen["start"].startswith(str(tmp_path))  # the remembered folder
+    written = Path(sig.args[0])
+    assert written.suffix == ".docx"
+    assert release_headings(written) == [f"1. {titles_of(window, [window.session.doc_id])[0]}"]
+    assert any(p.text.startswith("Appendix") for p in docx.Document(str(written)).paragraphs)
+
+
+def test_unwritable_target_shows_the_error(window, qtbot, tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a, **k: shown.append((title, text)))
+    choose(monkeypatch, ExportOptions("current"), blocker / "memo.docx", {})
+    with qtbot.waitSignal(window.exports.failed, timeout=30000) as sig:
+        window.actions_by_id["export"].trigger()
+    assert shown and shown[0][0] == "Export failed"
+    assert sig.args[0] in shown[0][1] and sig.args[0]
+    assert blocker.read_text() == "a file where a folder should be"
+    assert not window.export_progress.isVisible()
+    assert window.actions_by_id["export"].isEnabled()
+
+
+def test_cancelled_export_leaves_the_target_untouched(window, qtbot, tmp_path,
+                                                      monkeypatch) -> None:
+    target = tmp_path / "memo.docx"
+    target.write_bytes(b"previous memo")
+    ids = [d.id for d in window.ws.store.documents()]
+    from reviewer.ui.workers import ExportJob
+
+    with qtbot.waitSignal(window.exports.cancelled, timeout=30000):
+        assert window.start_export(ExportJob(ids, str(target)))
+        window.export_cancel.click()
+    assert target.read_bytes() == b"previous memo"
+    assert "cancelled" in window.status_text.text()
+
+
+@pytest.mark.parametrize("counts,expect", [({"current": 1, "selected": 0, "results": 0},
+                                            "current"),
+                                           ({"current": 0, "selected": 3, "results": 2},
+                                            "selected")])
+def test_dialog_disables_empty_scopes(qtbot, counts, expect) -> None:
+    dlg = export_dialog.ExportDialog(counts, ExportOptions("results", author="me"))
+    qtbot.addWidget(dlg)
+    b = dlg.scope_buttons
+    assert [b[s].isEnabled() for s in export_dialog.SCOPES] == [
+        counts[s] > 0 for s in export_dialog.SCOPES]
+    opts = dlg.options()
+    assert opts.scope == ("results" if counts["results"] else expect)
+    assert opts.author == "me"
