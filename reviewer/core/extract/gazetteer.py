@@ -9,23 +9,60 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
-try:
-    from reviewer.core.resources import resource_path
-except ImportError:  # pragma: no cover - the resources helper is written by another module
+from reviewer.core.resources import resource_path
 
-    def resource_path(*parts: str) -> Path:
-        for base in (
-            Path(__file__).resolve().parents[3] / "resources",
-            Path(__file__).resolve().parents[2] / "resources",
-        ):
-            if base.is_dir():
-                return base.joinpath(*parts)
-        return Path(__file__).resolve().parents[3].joinpath("resources", *parts)
+# Heads that need a complement ("Ministry of ...") or a proper-noun modifier to name something.
+WEAK_ORG_HEADS = frozenset(
+    [
+        "Government",
+        "Office",
+        "Service",
+        "Services",
+        "Programme",
+        "Network",
+        "Partners",
+        "House",
+        "Mission",
+        "Group",
+        "Club",
+        "Exchange",
+        "International",
+        "Global",
+        "Worldwide",
+    ]
+)
+LEGAL_SUFFIXES = frozenset(
+    [
+        "Inc",
+        "Incorporated",
+        "Ltd",
+        "Limited",
+        "LLC",
+        "LLP",
+        "PLC",
+        "Plc",
+        "GmbH",
+        "AG",
+        "SA",
+        "NV",
+        "BV",
+        "Co",
+        "Corp",
+        "Pty",
+        "SE",
+        "KK",
+        "Bhd",
+        "Tbk",
+        "SpA",
+        "SAS",
+        "Oy",
+        "AB",
+        "ASA",
+    ]
+)
 
-
-# Words that end an organisation name.
+# Words that end an organisation name (legal suffixes included).
 ORG_HEADS = frozenset(
     [
         "Ministry",
@@ -50,21 +87,6 @@ ORG_HEADS = frozenset(
         "Centres",
         "Foundation",
         "Corporation",
-        "Corp",
-        "Inc",
-        "Incorporated",
-        "Ltd",
-        "Limited",
-        "LLC",
-        "LLP",
-        "PLC",
-        "Plc",
-        "GmbH",
-        "AG",
-        "SA",
-        "NV",
-        "BV",
-        "Co",
         "Company",
         "Group",
         "Holdings",
@@ -149,56 +171,7 @@ ORG_HEADS = frozenset(
         "Embassy",
         "Consulate",
     ]
-)
-# Heads that need a complement ("Ministry of ...") or a proper-noun modifier to name something.
-WEAK_ORG_HEADS = frozenset(
-    [
-        "Government",
-        "Office",
-        "Service",
-        "Services",
-        "Programme",
-        "Network",
-        "Partners",
-        "House",
-        "Mission",
-        "Group",
-        "Club",
-        "Exchange",
-        "International",
-        "Global",
-        "Worldwide",
-    ]
-)
-LEGAL_SUFFIXES = frozenset(
-    [
-        "Inc",
-        "Incorporated",
-        "Ltd",
-        "Limited",
-        "LLC",
-        "LLP",
-        "PLC",
-        "Plc",
-        "GmbH",
-        "AG",
-        "SA",
-        "NV",
-        "BV",
-        "Co",
-        "Corp",
-        "Pty",
-        "SE",
-        "KK",
-        "Bhd",
-        "Tbk",
-        "SpA",
-        "SAS",
-        "Oy",
-        "AB",
-        "ASA",
-    ]
-)
+) | LEGAL_SUFFIXES
 EVENT_HEADS = frozenset(
     [
         "Forum",
