@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import math
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.core import loaders
 from reviewer.core.extract import extract
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.index import IndexRecord, SearchIndex, prepare
+from reviewer.core.index import (
+    IndexRecord,
+    SearchIndex,
+    merge_segments,
+    prepare,
+    write_segment,
+)
 from reviewer.core.model import BOILERPLATE, Document, Extraction
 from reviewer.core.store import ReviewStore
 
@@ -147,11 +155,45 @@ def _iso_to_datetime(iso: str) -> _dt.datetime | None:
 
 
 _worker_lexicon: Lexicon | None = None
+_worker_stop = None  # a multiprocessing Event: the scan was cancelled
 
 
-def _init_worker(lexicon: Lexicon | None) -> None:
-    global _worker_lexicon
+def _init_worker(lexicon: Lexicon | None, stop=None) -> None:
+    global _worker_lexicon, _worker_stop
     _worker_lexicon = lexicon
+    _worker_stop = stop
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A pool worker blocks on its job queue forever if the scanning process is killed;
+    # it goes too (a segment it was writing is an orphan file the next commit deletes).
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _index_chunk(directory: str, items: list[tuple[str, int]]
+                 ) -> tuple[object | None, list[IndexRecord] | None]:
+    """In a worker: process the files of `items` ((path, doc id)) and write the loadable
+    ones as one new index segment. Returns (segment, records without their postings),
+    or (None, None) when the scan was cancelled meanwhile."""
+    stop = _worker_stop
+    recs: list[IndexRecord] = []
+    docs: list[tuple[int, IndexRecord]] = []
+    for path, doc_id in items:
+        if stop is not None and stop.is_set():
+            return None, None
+        rec = _process(path, _worker_lexicon)
+        recs.append(rec)
+        if not rec.error:
+            docs.append((doc_id, rec))
+    segment = write_segment(directory, docs, stop)
+    if segment is None and docs:
+        return None, None
+    for rec in recs:  # the scanning process needs none of this: a lighter trip back
+        rec.postings, rec.entities = None, {}
+    return segment, recs
 
 
 def _process_in_worker(path: str) -> IndexRecord:
@@ -180,6 +222,10 @@ class Library:
     """Folders of releases kept in step with the index and the review store."""
 
     BATCH = 500
+    #: Parallel scans: at most this many releases per worker segment (one index commit
+    #: each), and a merge in the workers at the end of a scan above this many segments.
+    CHUNK_MAX = 2000
+    MAX_SEGMENTS = 20
 
     def __init__(self, store: ReviewStore, index: SearchIndex) -> None:
         self.store = store
@@ -258,6 +304,14 @@ class Library:
                 by_sha.setdefault(d.sha256, d.id)
 
         lexicon = self.lexicon()
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(todo) >= 200 else 0
+        if workers >= 2 and todo:
+            self._scan_parallel(todo, known, vanished, by_sha, lexicon, workers, report,
+                                progress, cancel)
+            self.index.rebuilt = False
+            report.seconds = time.perf_counter() - t0
+            return report
         total = len(todo)
         done = 0
         moved_ids: set[int] = set()
@@ -331,9 +385,7 @@ class Library:
             [(doc_id, rec.sha256, rec.size, rec.mtime_ns, rec.title) for doc_id, rec in pending])
 
     def _records(self, paths: list[str], lexicon: Lexicon,
-                 workers: int | None) -> Iterator[IndexRecord]:
-        if workers is None:
-            workers = min(2, os.cpu_count() or 1) if len(paths) >= 200 else 0
+                 workers: int) -> Iterator[IndexRecord]:
         if workers <= 1:
             for p in paths:
                 yield _process(p, lexicon)
@@ -341,6 +393,190 @@ class Library:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                  initargs=(lexicon,)) as pool:
             yield from pool.map(_process_in_worker, paths, chunksize=16)
+
+
+    # -- parallel scans: each worker writes whole index segments ----------------------
+    #
+    # The scanning process assigns every file its document id before dispatching it
+    # (existing row, the row of a moved file recognised by content hash, or a new
+    # placeholder row with size 0), holds the index lock for the whole scan, and per
+    # finished chunk: deletes the old copies of its documents, adds the worker's segment
+    # to the TOC in one commit (no merge), then records size/mtime in the store. A kill
+    # at any point leaves a consistent TOC (orphan segment files are deleted by the next
+    # commit) and size 0 for anything not recorded, so the next scan indexes it again.
+
+    def _scan_parallel(self, todo: list[str], known: dict, vanished: dict,
+                       by_sha: dict[str, int], lexicon: Lexicon, workers: int,
+                       report: ScanReport, progress: Progress | None,
+                       cancel: threading.Event | None) -> None:
+        directory = str(self.index.directory)
+        ctx = multiprocessing.get_context()
+        stop = ctx.Event()
+        total, done = len(todo), 0
+        fresh: set[int] = set()  # placeholder rows made by this scan: nothing to delete
+        moved_from: dict[str, int] = {}  # new path -> id of the vanished copy it matches
+        moved_ids: set[int] = set()
+        min_size = max(1, min(self.BATCH // 2, math.ceil(total / workers)))
+        start = 0
+
+        def next_chunk() -> list[tuple[str, int]] | None:
+            nonlocal start
+            left = total - start
+            if left <= 0:
+                return None
+            # guided: big chunks first (few segments), small ones at the end (both
+            # workers stay busy until the last file)
+            size = min(self.CHUNK_MAX, max(min_size, math.ceil(left / (workers * 2))))
+            if left - size < min_size:
+                size = left  # no small remainder chunk (one segment more)
+            paths, start = todo[start:start + size], start + size
+            return [(p, self._assign_id(p, known, by_sha, moved_from, fresh)) for p in paths]
+
+        lock = self.index.hold_lock()
+        try:
+            self.index.remove_worker_temp()  # left by workers of a killed scan
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                     initializer=_init_worker,
+                                     initargs=(lexicon, stop)) as pool:
+                inflight: dict[Future, list] = {}
+
+                def submit() -> None:
+                    items = next_chunk()
+                    if items is not None:
+                        inflight[pool.submit(_index_chunk, directory, items)] = items
+
+                try:
+                    for _ in range(workers + 1):
+                        submit()
+                    while inflight:
+                        # in the order they finish: a worker done with a small chunk
+                        # gets the next one while the other is still on a big one
+                        fut = _next_done(inflight, cancel)
+                        items = inflight.pop(fut)
+                        segment, recs = fut.result()
+                        if recs is None or (cancel is not None and cancel.is_set()):
+                            raise Cancelled
+                        submit()
+                        done = self._add_chunk(items, segment, recs, known, moved_from,
+                                               moved_ids, fresh, report, progress, done,
+                                               total)
+                except Cancelled:
+                    report.cancelled = True
+                    stop.set()  # running chunks stop at their next file
+                    for fut in inflight:
+                        fut.cancel()
+                if not report.cancelled:
+                    gone = [d for d in vanished.values() if d.id not in moved_ids]
+                    writer = self.index.writer(lock=False)
+                    if gone:
+                        self.index.delete(writer, [d.id for d in gone])
+                    self.index.add_segments(writer, [], clean=True)
+                    for d in gone:
+                        self.store.mark_missing(d.id)
+                        report.removed += 1
+                    self._merge(pool, directory, workers)
+            if report.cancelled:  # the workers are done: drop their unused segment files
+                self.index.add_segments(self.index.writer(lock=False), [], clean=True)
+        finally:
+            lock.release()
+
+    def _assign_id(self, path: str, known: dict, by_sha: dict[str, int],
+                   moved_from: dict[str, int], fresh: set[int]) -> int:
+        old = known.get(path)
+        if old is not None:
+            return old.id
+        if by_sha:  # releases have vanished: a new path may be one of them, moved
+            try:
+                sha = file_digest(Path(path).read_bytes())
+            except OSError:
+                sha = ""
+            if sha in by_sha:
+                doc_id = moved_from[path] = by_sha.pop(sha)
+                return doc_id
+        doc_id = self.store.upsert_document(path, sha256="", size=0, mtime_ns=0,
+                                            title=Path(path).stem)
+        fresh.add(doc_id)
+        return doc_id
+
+    def _add_chunk(self, items: list[tuple[str, int]], segment, recs: list[IndexRecord],
+                   known: dict, moved_from: dict[str, int], moved_ids: set[int],
+                   fresh: set[int], report: ScanReport, progress: Progress | None,
+                   done: int, total: int) -> int:
+        writer = self.index.writer(lock=False)
+        try:
+            replaced: list[int] = []
+            pending: list[tuple[int, IndexRecord]] = []
+            for (path, doc_id), rec in zip(items, recs, strict=True):
+                done += 1
+                if progress:
+                    progress(done, total, path)
+                old = known.get(path)
+                if rec.error:
+                    report.failed.append((path, rec.error))
+                    if rec.sha256:  # read but not loadable: remember so it is not retried
+                        err_id = self.store.upsert_document(
+                            path, sha256=rec.sha256, size=rec.size, mtime_ns=rec.mtime_ns,
+                            title=Path(path).name, error=rec.error)
+                        replaced.append(err_id)
+                    elif old is not None:
+                        replaced.append(old.id)
+                    elif doc_id in fresh:
+                        self.store.mark_missing(doc_id)  # its placeholder row
+                    continue
+                for w in rec.warnings:
+                    report.warnings.append((path, w))
+                if old is not None and not old.missing:
+                    report.updated += 1
+                elif path in moved_from:
+                    self.store.move_document(doc_id, path, size=0, mtime_ns=0)
+                    moved_ids.add(doc_id)
+                    report.moved += 1
+                else:
+                    if old is not None:  # it came back: the same row, size 0 until done
+                        self.store.upsert_document(path, sha256=rec.sha256, size=0,
+                                                   mtime_ns=0, title=rec.title)
+                    report.added += 1
+                if doc_id not in fresh:
+                    replaced.append(doc_id)
+                pending.append((doc_id, rec))
+            if replaced:
+                self.index.delete(writer, replaced)
+            self.index.add_segments(writer, [segment], clean=False)
+            writer = None
+        finally:
+            if writer is not None:
+                self.index.cancel(writer)
+        # Only now does the store learn the files' size and mtime (see `_commit`).
+        self.store.finish_documents(
+            [(doc_id, rec.sha256, rec.size, rec.mtime_ns, rec.title) for doc_id, rec in pending])
+        return done
+
+    def _merge(self, pool: ProcessPoolExecutor, directory: str, workers: int) -> None:
+        """Above MAX_SEGMENTS segments, merge the smallest ones into one segment per
+        worker, in the workers; the lock is held, so nothing deletes meanwhile."""
+        segments = sorted(self.index.segments(), key=lambda s: s.doc_count_all())
+        if len(segments) <= self.MAX_SEGMENTS:
+            return
+        small = segments[: len(segments) - self.MAX_SEGMENTS // 2 + 1]
+        groups: list[list] = [[] for _ in range(min(workers, len(small) // 2) or 1)]
+        sizes = [0] * len(groups)
+        for seg in reversed(small):  # largest first onto the lightest group
+            i = sizes.index(min(sizes))
+            groups[i].append(seg)
+            sizes[i] += seg.doc_count_all()
+        futures = [pool.submit(merge_segments, directory, g) for g in groups if g]
+        merged = [f.result() for f in futures]
+        self.index.add_segments(self.index.writer(lock=False), merged, clean=True,
+                                replace=[s.segment_id() for s in small])
+
+
+def _next_done(futures, cancel: threading.Event | None) -> Future:
+    while True:
+        done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
+        if done:
+            return next(iter(done))
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
 
 
 def _under_any(path: Path, roots: list[Path]) -> bool:

@@ -143,7 +143,7 @@ class ReviewStore:
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA busy_timeout = 10000")
             if not readonly:
-                self._db.execute("PRAGMA journal_mode = WAL")
+                self._enable_wal()
                 self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._check_integrity()
@@ -157,6 +157,21 @@ class ReviewStore:
                 f"The review store {self.path} is damaged or not a Reviewer store ({exc}). "
                 f"It was left untouched; {where}."
             ) from exc
+
+    def _enable_wal(self) -> None:
+        # Switching the journal mode needs a moment of exclusive access and SQLite does
+        # not wait for it (no busy handler), so a second process opening the store at the
+        # same time retries instead of reporting a locked file as damaged.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- housekeeping --------------------------------------------------------
     @property
