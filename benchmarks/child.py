@@ -155,16 +155,28 @@ def section_gui_open(args: dict) -> dict:
     window = create_main_window(args["data_dir"], start_scan=False)
     window.show()
     app.processEvents()
+    # The window fills the library's counts and facets, its file watcher and the
+    # extractor warm-up after its first paint; the opens are timed once that is done.
+    t_settle = time.perf_counter()
+    while not (window.settled() and window._warm_task is not None) \
+            and time.perf_counter() - t_settle < 60:
+        app.processEvents()
+        time.sleep(0.005)
+    settle_s = time.perf_counter() - t_settle
     docs = [d for d in window.ws.store.documents() if not d.error]
     largest = max(docs, key=lambda d: d.size)
     window.query = args.get("query", "revenue OR company OR million")
-    times = []
+    times, times_all = [], []
     for _ in range(3):
         window.session = None  # a fresh open each time, not a refresh
         t0 = time.perf_counter()
         window.open_document(largest.id)
-        app.processEvents()
+        # Shown: the text with its entity highlights painted (search hits, alias proposals
+        # and the summary follow on the next event-loop turn, timed as "all").
+        window.doc_pane.viewport().repaint()
         times.append(time.perf_counter() - t0)
+        app.processEvents()
+        times_all.append(time.perf_counter() - t0)
     hits = len(window.doc_pane.hits)
     # open the first few releases as a reviewer would, then read the high-water mark
     for d in docs[:20]:
@@ -173,6 +185,8 @@ def section_gui_open(args: dict) -> dict:
     rss = vm_hwm_mb()
     window.close()
     return {"open_ms": times[0] * 1000, "open_warm_ms": min(times) * 1000,
+            "open_all_ms": times_all[0] * 1000, "open_all_warm_ms": min(times_all) * 1000,
+            "settle_s": settle_s,
             "largest_kb": largest.size / 1024, "hits": hits, "gui_rss_mb": rss}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -36,6 +36,7 @@ from reviewer.core.review import DocumentView
 from reviewer.ui.offsets import OffsetMap
 
 _US = QTextCharFormat.UnderlineStyle
+_KEEP = QTextCursor.MoveMode.KeepAnchor
 UNDERLINES = {
     "single": _US.SingleUnderline, "dash": _US.DashUnderline, "dot": _US.DotLine,
     "dashdot": _US.DashDotLine, "dashdotdot": _US.DashDotDotLine, "wave": _US.WaveUnderline,
@@ -81,6 +82,10 @@ class DocumentPane(QPlainTextEdit):
         # after a correction only the changed entities need new cursors.
         self._sel_cache: dict[tuple[int, int, str], QTextEdit.ExtraSelection] = {}
         self._formats: dict[str, QTextCharFormat] = {}
+        self._cursor: QTextCursor | None = None
+        self._partial = False
+        self._complete_timer = QTimer(self, singleShot=True, interval=0)
+        self._complete_timer.timeout.connect(self.complete_marks)
 
     # -- content ---------------------------------------------------------------------
     def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
@@ -90,7 +95,8 @@ class DocumentPane(QPlainTextEdit):
         if hits is not None:
             self.hits = hits
         key = None if view is None else (view.document.doc_id, view.document.text)
-        if key != self._doc_key:
+        new_text = key != self._doc_key
+        if new_text:
             self._doc_key = key
             text = "" if view is None else view.document.text
             self.omap = OffsetMap(text)
@@ -101,6 +107,30 @@ class DocumentPane(QPlainTextEdit):
         if not keep_position:
             self.moveCursor(QTextCursor.MoveOperation.Start)
         self.current = [e for e in self.current if view and e in view.entities]
+        if new_text and view is not None:
+            # A new text: mark what the first paint shows, the rest on the next event-loop
+            # turn (marking all of it lays out every block holding an entity: 15-20 ms in
+            # a 56 KB release, before anything is on screen).
+            self.refresh_marks(limit=self._first_screen_end())
+            self._complete_timer.start()
+        else:
+            self.refresh_marks()
+
+    def _first_screen_end(self) -> int:
+        """Text offset just past the first screen (the text is shown from its start)."""
+        vp = self.viewport()
+        bottom = max(vp.height(), 600)
+        width = max(vp.width(), 200)
+        return self.omap.from_qt(self.cursorForPosition(QPoint(width, bottom)).position()) + 1
+
+    def complete_marks(self) -> None:
+        """All marks, if only the first screen's are set."""
+        if self._partial:
+            self.refresh_marks()
+
+    def set_hits(self, hits: list[tuple[int, int]]) -> None:
+        """Mark search hits in the shown text (the entities' marks are kept)."""
+        self.hits = list(hits)
         self.refresh_marks()
 
     def set_visible_labels(self, labels: set[str]) -> None:
@@ -109,10 +139,13 @@ class DocumentPane(QPlainTextEdit):
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
-        cur = QTextCursor(self.document())
-        qs, qe = self.omap.to_qt(start), self.omap.to_qt(end)
-        cur.setPosition(qs)
-        cur.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        # One cursor moved for every selection (the selection keeps a copy): creating a
+        # cursor per entity cost more than the moves.
+        cur = self._cursor
+        if cur is None or cur.document() is not self.document():
+            cur = self._cursor = QTextCursor(self.document())
+        cur.setPosition(self.omap.to_qt(start))
+        cur.setPosition(self.omap.to_qt(end), _KEEP)
         sel.cursor = cur
         sel.format = fmt
         return sel
@@ -146,32 +179,49 @@ class DocumentPane(QPlainTextEdit):
         self._formats[key] = fmt
         return fmt
 
-    def refresh_marks(self) -> None:
+    def refresh_marks(self, limit: int | None = None) -> None:
+        """Set the extra selections; with `limit`, only those starting before it."""
+        self._complete_timer.stop()
+        self._partial = limit is not None
         view = self.view
         if view is None:
             self.setExtraSelections([])
             return
+        # Inside an edit block a cursor skips computing its x position, which would lay
+        # out the text of every block holding an entity (most of the cost on a new text).
+        block = QTextCursor(self.document())
+        block.beginEditBlock()
+        try:
+            sels = self._marks(view, self.omap.length + 1 if limit is None else limit)
+        finally:
+            block.endEditBlock()
+        self.setExtraSelections(sels)
+
+    def _marks(self, view: DocumentView, limit: int) -> list[QTextEdit.ExtraSelection]:
+        """The extra selections of the marks that start before `limit`."""
         sels = []
         for b in view.document.structure.blocks:
-            if b.kind == BOILERPLATE:
+            if b.kind == BOILERPLATE and b.start < limit:
                 sels.append(self._cached(b.start, b.end, "boilerplate"))
         for n in view.notes:
             if n.target == "span" and n.start is not None and n.end is not None \
-                    and not n.orphaned:
+                    and not n.orphaned and n.start < limit:
                 sels.append(self._cached(n.start, n.end, "note"))
         for e in view.entities:
-            if e.label in self.visible_labels:
+            if e.label in self.visible_labels and e.start < limit:
                 sels.append(self._cached(e.start, e.end, e.label))
         if self.hits:
             shown = [(e.start, e.end) for e in view.entities
                      if e.label in self.visible_labels]
             for s, e in self.hits:
+                if s >= limit:
+                    continue
                 inside = any(a < e and s < b for a, b in shown)
                 # Over an entity keep its colour; elsewhere a hit gets a marker background.
                 sels.append(self._cached(s, e, "hit" if inside else "plain_hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
-        self.setExtraSelections(sels)
+        return sels
 
     # -- positions -------------------------------------------------------------------
     def selected_span(self) -> tuple[int, int] | None:

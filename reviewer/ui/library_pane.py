@@ -3,7 +3,18 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -112,15 +123,44 @@ class SnippetDelegate(QStyledItemDelegate):
         return y + h
 
 
+class _FacetSignals(QObject):
+    done = Signal(int, object, object)  # serial, facets, statuses
+
+
+class FacetTask(QRunnable):
+    """The whole library's facets, off the GUI thread (the searcher is lock-protected)."""
+
+    def __init__(self, searcher: Searcher, serial: int, statuses: Counter) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it: Qt deleting the wrapper crashes PySide
+        self.searcher, self.serial, self.statuses = searcher, serial, statuses
+        self.signals = _FacetSignals()
+        self.finished = False
+
+    def run(self) -> None:
+        try:
+            facets = self.searcher.search("", limit=1, with_highlights=False).facets
+        except Exception:  # noqa: BLE001 - an index being rebuilt just shows no facets
+            facets = {}
+        self.finished = True
+        self.signals.done.emit(self.serial, facets, self.statuses)
+
+
 class LibraryPane(QWidget):
     documentActivated = Signal(int)
     queryChanged = Signal(str)
+    facetsReady = Signal()
 
     def __init__(self, searcher: Searcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.searcher = searcher
         self.chips: list[str] = []
         self.last_result: SearchResult | None = None
+        self._facet_serial = 0
+        self._library_facets: object = None
+        self._facet_tasks: list[FacetTask] = []
+        self.facet_pool = QThreadPool(self)
+        self.facet_pool.setMaxThreadCount(1)
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -234,6 +274,10 @@ class LibraryPane(QWidget):
     def run_query(self) -> None:
         self.timer.stop()
         q = self.query()
+        self._facet_serial += 1
+        if not q:
+            self._show_library()
+            return
         try:
             result = self.searcher.search(q, limit=RESULT_LIMIT)
             every = self.searcher.search(q, limit=None, with_highlights=False,
@@ -245,29 +289,52 @@ class LibraryPane(QWidget):
         self.count_label.setStyleSheet("")
         self.last_result = result
         statuses = Counter(h.status for h in (every.hits if every else []))
-        if not q:
-            statuses = Counter(d.status for d in self.library_model.documents())
         self.facet_model.set_facets(result.facets, statuses)
         self.facets.expandToDepth(0)
-        if q:
-            texts = {}
-            for h in result.hits:
-                if h.fragments:
-                    try:
-                        from reviewer.core.search import read_text
+        texts = {}
+        for h in result.hits:
+            if h.fragments:
+                try:
+                    from reviewer.core.search import read_text
 
-                        texts[h.doc_id] = read_text(h.path)
-                    except Exception:  # noqa: BLE001 - a vanished file shows no snippet
-                        pass
-            self.results_model.set_hits(result.hits, texts)
-            total = every.total if every else result.total
-            self.count_label.setText(f"{total} release{'s' if total != 1 else ''}")
-            self.stack.setCurrentWidget(self.results)
-        else:
-            n = len(self.library_model.documents())
-            self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
-            self.stack.setCurrentWidget(self.tree)
+                    texts[h.doc_id] = read_text(h.path)
+                except Exception:  # noqa: BLE001 - a vanished file shows no snippet
+                    pass
+        self.results_model.set_hits(result.hits, texts)
+        total = every.total if every else result.total
+        self.count_label.setText(f"{total} release{'s' if total != 1 else ''}")
+        self.stack.setCurrentWidget(self.results)
         self.queryChanged.emit(q)
+
+    def _show_library(self) -> None:
+        """No query: the library tree, and the whole library's facets. Those read every
+        release's stored entities (over a second at 25,000 releases, the first time per
+        index state), so they are counted on a worker and shown when ready."""
+        self.count_label.setStyleSheet("")
+        self.last_result = None
+        statuses = Counter(d.status for d in self.library_model.documents())
+        n = len(self.library_model.documents())
+        self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
+        self.stack.setCurrentWidget(self.tree)
+        # Until the worker's figures arrive, the last known ones (none at start-up).
+        self.facet_model.set_facets(self._library_facets or {}, statuses)  # type: ignore[arg-type]
+        self.facets.expandToDepth(0)
+        task = FacetTask(self.searcher, self._facet_serial, statuses)
+        task.signals.done.connect(self._facets_ready)
+        self._facet_tasks = [t for t in self._facet_tasks if not t.finished] + [task]
+        self.facet_pool.start(task)
+        self.queryChanged.emit("")
+
+    def _facets_ready(self, serial: int, facets: object, statuses: object) -> None:
+        if serial != self._facet_serial or self.query():
+            return  # another query since: its own facets are shown
+        self._library_facets = facets
+        self.facet_model.set_facets(facets, statuses)  # type: ignore[arg-type]
+        self.facets.expandToDepth(0)
+        self.facetsReady.emit()
+
+    def wait_for_facets(self, msecs: int = 30000) -> bool:
+        return self.facet_pool.waitForDone(msecs)
 
     def selected_doc_ids(self) -> list[int]:
         """Releases selected in the visible list (library tree or search results), in

@@ -1,6 +1,7 @@
 """The review workspace window: library, text and entity panes, wired to core."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
@@ -56,6 +57,8 @@ from reviewer.ui.workers import ExportController, ExportJob, ScanController, War
 REINDEX_DELAY_MS = 600
 WATCH_DELAY_MS = 800
 MAX_WATCHED_FILES = 4000  # inotify watches are a limited per-user resource
+WATCH_BATCH = 400  # paths added to the file watcher per event-loop turn
+AFTER_SHOW_MS = 50  # the first paint goes before the library's counts, facets and scan
 
 
 def label_icon(label: str) -> QIcon:
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
         self._groups: dict[str, list[ops.EntityGroup]] = {}
         self._proposal_key: tuple | None = None
         self._proposals: list[tuple[str, str, str]] = []
+        self._hits_cache: tuple[tuple, list[tuple[int, int]]] | None = None
+        self._pane_pending = False
         self.deferred_timer = QTimer(self, singleShot=True, interval=0)
         self.deferred_timer.timeout.connect(self._refresh_deferred)
         self.reindex_ids: set[int] = set()
@@ -120,11 +125,18 @@ class MainWindow(QMainWindow):
         self.watcher.fileChanged.connect(lambda _p: self.watch_timer.start())
 
         self._restore_settings()
-        self.refresh_library()
+        # Before the window shows: only the release list (one store query). Entity counts,
+        # the library's facets, the file watcher and the first scan follow once it is up.
+        self._watch_queue: list[str] = []
+        self.watch_batch_timer = QTimer(self, singleShot=True, interval=0)
+        self.watch_batch_timer.timeout.connect(self._watch_next_batch)
+        self._start_scan = start_scan and not ws.readonly
+        self._after_show_done = False
+        self.after_show_timer = QTimer(self, singleShot=True, interval=AFTER_SHOW_MS)
+        self.after_show_timer.timeout.connect(self._after_show)
+        self.fill_library(counts=False)
         self._update_enabled()
-        if start_scan and not ws.readonly:
-            self.scans.request()
-        else:
+        if not self._start_scan:
             self._open_initial()
 
     # -- construction ----------------------------------------------------------------
@@ -349,16 +361,51 @@ class MainWindow(QMainWindow):
 
     # -- documents -------------------------------------------------------------------
     def refresh_library(self) -> None:
-        try:
-            counts = ops.entity_counts(self.ws)
-        except Exception:  # noqa: BLE001 - an index being rebuilt just shows no counts
-            counts = {}
-        self.library_pane.library_model.set_library(
-            self.ws.store.folders(), self.ws.store.documents(), counts)
-        self.library_pane.tree.expandAll()
-        self.library_pane.tree.resizeColumnToContents(1)
+        """The library tree with entity counts, the library's facets, the watched paths."""
+        self.fill_library(counts=True)
         self.library_pane.run_query()
         self._watch_folders()
+
+    def fill_library(self, *, counts: bool) -> None:
+        """The library tree from the store; `counts` False keeps the counts known so far
+        (none at start-up: reading them from the index takes a while at 25,000 releases)."""
+        model = self.library_pane.library_model
+        known = model._counts
+        if counts:
+            try:
+                known = ops.entity_counts(self.ws)
+            except Exception:  # noqa: BLE001 - an index being rebuilt just shows no counts
+                known = {}
+        model.set_library(self.ws.store.folders(), self.ws.store.documents(), known)
+        self._expand_library()
+        lp = self.library_pane
+        if not lp.query():
+            n = len(model.documents())
+            lp.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
+
+    def _expand_library(self) -> None:
+        # Two levels: expanding the folders is expandAll without visiting every release.
+        tree, model = self.library_pane.tree, self.library_pane.library_model
+        for row in range(model.rowCount()):
+            tree.expand(model.index(row, 0))
+        # The status column fits its longest value (measuring every row's size hint
+        # would visit all releases).
+        fm = tree.fontMetrics()
+        texts = ["in progress", "unreviewed", "reviewed", "error",
+                 model.headerData(1, Qt.Orientation.Horizontal) or ""]
+        texts += [str(model.index(r, 1).data() or "") for r in range(model.rowCount())]
+        tree.header().resizeSection(1, max(fm.horizontalAdvance(t) for t in texts) + 24)
+
+    def _after_show(self) -> None:
+        """Once the window is painted: the first scan on its worker (its end fills the
+        counts and facets), or, without a scan, the counts, facets and watcher now."""
+        if self._closed or self._after_show_done:
+            return
+        self._after_show_done = True
+        if self._start_scan:
+            self.scans.request()
+        else:
+            self.refresh_library()
 
     def _open_initial(self) -> None:
         if self.session is not None:
@@ -391,18 +438,17 @@ class MainWindow(QMainWindow):
             return
         view = self.session.view()
         self.view = view
-        hits: list[tuple[int, int]] = []
-        if self.query:
-            try:
-                q = self.ws.searcher.parse(self.query)
-                hits = highlight_spans(q, view.document.text, self.ws.index.ix.schema)
-            except QueryError:
-                hits = []
-        self.doc_pane.set_view(view, hits, keep_position=keep_position)
-        groups = ops.group_entities(view.entities)
-        self._groups = groups
-        self.entity_pane.set_content(groups, self.visible_labels, view.facts,
-                                     view.fact_statuses, view.notes)
+        # Search hits are marked after the first paint of a newly opened release (they
+        # take a while in a long one); a correction or a new query marks them at once.
+        hits = self._hits_for(view, compute=keep_position)
+        self.doc_pane.set_view(view, hits if hits is not None else [],
+                               keep_position=keep_position)
+        self._groups = ops.group_entities(view.entities)
+        # A correction updates the entity pane at once; a newly opened release fills it
+        # right after the text's first paint, with the summary and proposals.
+        self._pane_pending = not keep_position
+        if keep_position:
+            self._fill_entity_pane()
         self.status_combo.setCurrentText(view.status)
         doc = view.document
         self.setWindowTitle(f"{doc.title or doc.name} — Reviewer"
@@ -410,17 +456,46 @@ class MainWindow(QMainWindow):
         n = len(view.entities)
         self.status_text.setText(f"{doc.name}: {n} entities, {len(view.facts)} facts, "
                                  f"{view.status}")
-        if keep_position:
-            # A correction: alias proposals and the summary follow once the text is
-            # repainted, so the highlight shows at once.
-            self.deferred_timer.start()
-        else:
-            self._refresh_deferred()
+        # Alias proposals, the summary (and an opened release's search hits) follow once
+        # the text is painted, so the text with its entities shows at once.
+        self.deferred_timer.start()
+
+    def _hits_for(self, view: DocumentView, *, compute: bool) -> list[tuple[int, int]] | None:
+        """Search hits in the shown text, cached per query and text; None when not known
+        yet and `compute` is False."""
+        if not self.query:
+            return []
+        key = (self.query, view.document.doc_id, view.document.text)
+        if self._hits_cache is not None and self._hits_cache[0] == key:
+            return self._hits_cache[1]
+        if not compute:
+            return None
+        try:
+            q = self.ws.searcher.parse(self.query)
+            hits = highlight_spans(q, view.document.text, self.ws.index.ix.schema)
+        except QueryError:
+            hits = []
+        self._hits_cache = (key, hits)
+        return hits
+
+    def _fill_entity_pane(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        self._pane_pending = False
+        self.entity_pane.set_content(self._groups, self.visible_labels, view.facts,
+                                     view.fact_statuses, view.notes)
 
     def _refresh_deferred(self) -> None:
         self.deferred_timer.stop()
         if self._closed or self.session is None:
             return
+        if self._pane_pending:
+            self._fill_entity_pane()
+        if self.view is not None:
+            hits = self._hits_for(self.view, compute=True)
+            if hits != self.doc_pane.hits:
+                self.doc_pane.set_hits(hits or [])
         self.refresh_proposals()
         self.refresh_summary()
 
@@ -471,9 +546,7 @@ class MainWindow(QMainWindow):
             self.reindex_timer.start()
 
     def refresh_library_statuses(self) -> None:
-        model = self.library_pane.library_model
-        model.set_library(self.ws.store.folders(), self.ws.store.documents(), model._counts)
-        self.library_pane.tree.expandAll()
+        self.fill_library(counts=False)
 
     def _flush_reindex(self) -> None:
         if self.reindex_ids and not self.ws.readonly:
@@ -950,12 +1023,25 @@ class MainWindow(QMainWindow):
         for folder in self.ws.store.folders():
             if Path(folder).is_dir():
                 want.append(folder)
-        docs = self.ws.store.documents()
-        want += sorted({str(Path(d.path).parent) for d in docs})
+        docs = self.library_pane.library_model.documents()
+        want += sorted({os.path.dirname(d.path) for d in docs})
         want += [d.path for d in docs[:MAX_WATCHED_FILES]]
-        new = [p for p in dict.fromkeys(want) if p not in have and Path(p).exists()]
+        queued = set(self._watch_queue)
+        self._watch_queue += [p for p in dict.fromkeys(want) if p not in have and p not in queued]
+        if self._watch_queue:
+            self.watch_batch_timer.start()
+
+    def _watch_next_batch(self) -> None:
+        """Add queued paths to the watcher a few hundred per event-loop turn (thousands at
+        once would hold the window for most of a second)."""
+        if self._closed:
+            return
+        batch, self._watch_queue = self._watch_queue[:WATCH_BATCH], self._watch_queue[WATCH_BATCH:]
+        new = [p for p in batch if Path(p).exists()]
         if new:
             self.watcher.addPaths(new)
+        if self._watch_queue:
+            self.watch_batch_timer.start()
 
     def _scan_started(self) -> None:
         self.progress.setRange(0, 0)
@@ -1023,12 +1109,22 @@ class MainWindow(QMainWindow):
     # -- warm-up ---------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._after_show_done:
+            self.after_show_timer.start()
         if self._warm_task is None:
             # Once the window is up (not before: the GIL would slow its first paint),
             # load extraction resources on a worker so a first open does not pay for them.
             self._warm_task = WarmUpTask(self.ws.searcher, self.ws.index.ix.schema)
             self._warm_task.signals.finished.connect(self.warmedUp)
             QTimer.singleShot(0, self._start_warm_up)
+
+    def settled(self) -> bool:
+        """True once the start-up work after the first paint is done: the library's
+        counts and facets, the watched paths, the extractor warm-up, any scan."""
+        return (self._after_show_done and not self.scans.running and not self._watch_queue
+                and self.warm_pool.activeThreadCount() == 0
+                and self.library_pane.facet_pool.activeThreadCount() == 0
+                and not self.after_show_timer.isActive())
 
     def _start_warm_up(self) -> None:
         if not self._closed and self._warm_task is not None:
@@ -1068,6 +1164,8 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.reindex_timer.stop()
             self.watch_timer.stop()
+            self.watch_batch_timer.stop()
+            self.after_show_timer.stop()
             self.deferred_timer.stop()
             if self.reindex_ids and not self.ws.readonly:
                 # Pending re-index after corrections: do it now so search agrees at restart.
@@ -1080,6 +1178,7 @@ class MainWindow(QMainWindow):
             self.scans.shutdown()
             self.exports.shutdown()
             self.warm_pool.waitForDone(30000)
+            self.library_pane.wait_for_facets(30000)
             if self.owns_workspace:
                 self.ws.close()
         super().closeEvent(event)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -113,16 +114,21 @@ class LibraryModel(_TwoLevelModel):
     def set_library(self, folders: list[str], docs: list[DocRecord],
                     counts: dict[int, int]) -> None:
         self.beginResetModel()
-        roots = [Path(f) for f in folders]
+        # Each release goes under the deepest folder holding it: string prefixes, longest
+        # first (Path objects per release took most of a second at 25,000 releases).
+        roots = [str(Path(f)) for f in folders]
+        order = sorted(range(len(roots)), key=lambda i: -len(roots[i]))
+        prefixes = [(i, roots[i], roots[i].rstrip(os.sep) + os.sep) for i in order]
         buckets: list[list[DocRecord]] = [[] for _ in folders]
         other: list[DocRecord] = []
         for d in docs:
-            p = Path(d.path)
-            best = -1
-            for i, r in enumerate(roots):
-                if (p == r or r in p.parents) and (best < 0 or len(str(r)) > len(str(roots[best]))):
-                    best = i
-            (buckets[best] if best >= 0 else other).append(d)
+            p = d.path
+            for i, root, prefix in prefixes:
+                if p.startswith(prefix) or p == root:
+                    buckets[i].append(d)
+                    break
+            else:
+                other.append(d)
         self._folders = list(folders) + (["(other)"] if other else [])
         self._docs = buckets + ([other] if other else [])
         self._counts = dict(counts)

@@ -46,7 +46,9 @@ def open_window(qtbot) -> Iterator[Callable]:
                 w.show()
         else:
             w.show()
-        qtbot.waitUntil(lambda: w.view is not None, timeout=10000)
+        # The release's text first, then (next event-loop turn) summary and proposals.
+        qtbot.waitUntil(lambda: w.view is not None and not w.deferred_timer.isActive(),
+                        timeout=10000)
         return w
 
     yield _open

@@ -36,9 +36,9 @@ def test_typed_query_shows_results_snippets_count_and_facets(window, qtbot) -> N
     text, spans = next((t, sp) for t, sp in snippets if sp)
     assert text[spans[0][0]:spans[0][1]].lower().startswith(("asean", "japan"))
     assert lp.facet_model.rowCount() >= 2
-    # Hits are marked in the open release too.
+    # Hits are marked in the open release too (right after the text's first paint).
     lp.results.clicked.emit(lp.results_model.index(0, 0))
-    assert window.doc_pane.hits
+    qtbot.waitUntil(lambda: bool(window.doc_pane.hits), timeout=3000)
 
 
 def test_field_phrase_status_and_date_queries(window, qtbot) -> None:

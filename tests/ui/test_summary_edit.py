@@ -69,5 +69,6 @@ def test_summary_follows_the_open_release(window, qtbot) -> None:
     ids = [d.id for d in window.ws.store.documents()]
     other = next(i for i in ids if i != window.session.doc_id)
     window.open_document(other)
+    qtbot.waitUntil(lambda: box.doc_id == other, timeout=3000)  # right after the text
     assert box.doc_id == other and box.text() != first and not box.is_dirty()
     assert box.text() == generated_summary(window.view.document, window.view.entities)
