@@ -1,0 +1,199 @@
+"""Hit highlighting: (start, end) offsets into a release's current text, never HTML.
+
+The text is re-tokenised with each field's own analyser, so highlights cut exactly
+what the user sees.
+"""
+from __future__ import annotations
+
+import re
+from itertools import chain, compress
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.analysis.filters import STOP_WORDS
+from whoosh.lang.porter import stem as _porter_stem
+
+from reviewer.core.index import (
+    _TOKEN_RE,
+    _stems,
+    stemmed_query_tokens_ok,
+)
+
+
+def highlights_anything(q: wq.Query, schema) -> bool:
+    """Whether `highlight_spans` can find anything for `q` (a status alone cannot)."""
+    terms, phrases = _query_parts(q)
+    return any(f in schema and f not in ("doc_id", "path", "status", "date")
+               for f in chain((f for f, _ in terms), (f for f, _ in phrases)))
+
+
+def load_release_text(path: str) -> str:
+    """`loaders.load(path).text`: the same decoding and normalisation steps as
+    `loaders.load_bytes`, without the structure analysis, which does not change the
+    text and cost more than everything else of a hit's highlighting."""
+    from reviewer.core import loaders as ld
+
+    data = ld.read_bytes(Path(path))
+    if len(data) > ld.MAX_BYTES:
+        raise ld.LoadError(ld._too_large(len(data)))
+    if not data:
+        return ""
+    suffix = Path(path).suffix.lower()
+    warnings: list[str] = []
+    if suffix == ".docx":
+        text = ld._docx_text(data)
+    elif suffix in (".html", ".htm"):
+        raw, warnings = ld.decode_bytes(data, declared=ld._meta_charset(data))
+        text, _ = ld.html_to_text(raw)
+    else:
+        text, warnings = ld.decode_bytes(data)
+    return ld.normalise_text(text, warnings)
+
+
+def _query_parts(q: wq.Query) -> tuple[set[tuple[str, str]], list[tuple[str, list[str]]]]:
+    """Single terms and phrases (field, words) a query looks for, outside NOT branches."""
+    terms: set[tuple[str, str]] = set()
+    phrases: list[tuple[str, list[str]]] = []
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.Phrase):
+            phrases.append((node.fieldname, [str(w) for w in node.words]))
+            return
+        if isinstance(node, wq.Term) and not isinstance(node, (wq.Prefix, wq.Wildcard)):
+            terms.add((node.fieldname, str(node.text)))
+            return
+        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            terms.add((node.fieldname, "*" + str(node.text)))
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return terms, phrases
+
+
+def highlight_spans(q: wq.Query, text: str, schema) -> list[tuple[int, int]]:
+    """Offsets of every place in `text` that the query's words or phrases match."""
+    terms, phrases = _query_parts(q)
+    fields = {f for f, _ in terms} | {f for f, _ in phrases}
+    spans: set[tuple[int, int]] = set()
+    # title, body and boiler share one analysis: their words are looked for together
+    fast_plain: set[str] = set()
+    fast_patterns: list[str] = []
+    fast_phrases: set[tuple[str, ...]] = set()
+    for fname in fields:
+        if fname not in schema or fname in ("doc_id", "path", "status", "date"):
+            continue
+        analyzer = schema[fname].analyzer
+        plain = {t for f, t in terms if f == fname and not t.startswith("*")}
+        patterns = [t[1:] for f, t in terms if f == fname and t.startswith("*")]
+        words_of = {tuple(words) for f, words in phrases if f == fname and words}
+        if stemmed_query_tokens_ok(analyzer):
+            fast_plain |= plain
+            fast_patterns += patterns
+            fast_phrases |= words_of
+            continue
+        tokens = [(t.text, t.startchar, t.endchar)
+                  for t in analyzer(text, chars=True, mode="query", removestops=False)]
+        if not tokens:
+            continue
+        wild = [re.compile(_wild_to_regex(p)) for p in patterns]
+        for word, start, end in tokens:
+            if word in plain or any(w.fullmatch(word) for w in wild):
+                spans.add((start, end))
+        for words in words_of:
+            n, first = len(words), words[0]
+            for i, tok in enumerate(tokens[: len(tokens) - n + 1]):
+                if tok[0] == first and all(tokens[i + k][0] == words[k] for k in range(1, n)):
+                    spans.add((tok[1], tokens[i + n - 1][2]))
+    if fast_plain or fast_patterns or fast_phrases:
+        _stemmed_spans(text, fast_plain, fast_patterns, fast_phrases, spans)
+    return _merge_nested(sorted(spans))
+
+
+def _stemmed_spans(text: str, plain: set[str], patterns: list[str],
+                   phrases: set[tuple[str, ...]], spans: set[tuple[int, int]]) -> None:
+    """The spans a pass over `stemmed_query_tokens(text)` finds for these words, wildcard
+    patterns and phrases, with Python-level work only for the tokens that can match:
+    the text is split in C, each distinct word is normalised (stemmed) once, and only the
+    matching tokens' offsets are taken."""
+    lowered = list(map(str.lower, _TOKEN_RE.findall(text)))
+    if not lowered:
+        return
+    wild = [re.compile(_wild_to_regex(p)) for p in patterns]
+    wanted = plain.union(*phrases)
+    stems = _stems
+    relevant: dict[str, str] = {}  # lower-cased token -> its term, for matching tokens
+    for w in set(lowered):
+        if len(w) >= 2 and w not in STOP_WORDS:
+            st = stems.get(w)
+            if st is None:
+                st = stems[w] = _porter_stem(w)
+        else:
+            st = w
+        if st in wanted or any(r.fullmatch(st) for r in wild):
+            relevant[w] = st
+    if not relevant:
+        return
+    mask = [w in relevant for w in lowered]
+    where = list(compress(range(len(lowered)), mask))
+    found = dict(zip(where, compress(_TOKEN_RE.finditer(text), mask), strict=True))
+    term_at = {i: relevant[lowered[i]] for i in where}
+    for i in where:
+        st = term_at[i]
+        if st in plain or any(r.fullmatch(st) for r in wild):
+            spans.add(found[i].span())
+    for words in phrases:
+        n, first = len(words), words[0]
+        for i in where:
+            if term_at[i] == first and all(term_at.get(i + k) == words[k] for k in range(1, n)):
+                spans.add((found[i].start(), found[i + n - 1].end()))
+
+
+def _wild_to_regex(pattern: str) -> str:
+    # Prefix queries keep their text without the star; wildcard ones carry * and ?.
+    if "*" not in pattern and "?" not in pattern:
+        return re.escape(pattern) + ".*"
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+
+
+def _merge_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+            continue
+        out.append((s, e))
+    return out
+
+
+def fragments(text: str, spans: list[tuple[int, int]], *, width: int = 160,
+              limit: int = 3) -> list[tuple[int, int]]:
+    """Snippet windows around the first hits, cut at word boundaries."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            continue
+        a = max(0, s - width // 3)
+        b = min(len(text), max(e, a + width))
+        nl = text.rfind("\n", a, s)
+        if nl != -1:
+            a = nl + 1
+        while a > 0 and a < s and not text[a - 1].isspace():
+            a += 1
+        nl = text.find("\n", e, b)
+        if nl != -1:
+            b = nl
+        while b < len(text) and b > e and not text[b].isspace():
+            b -= 1
+        out.append((a, b))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def read_text(path: str | Path) -> str:
+    return load_release_text(str(path))
