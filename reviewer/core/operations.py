@@ -10,17 +10,17 @@ import json
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer.core.model import Correction, Document, Entity, Fact
 from reviewer.core.review import (
     DocumentView,
-    apply_corrections,
+    build_view,
+    extract_for_review,
     label_all_spans,
     make_correction,
-    reanchor,
 )
 from reviewer.core.store import FactStatus, Note
 
@@ -45,56 +45,13 @@ class DocumentSession:
 
     def reextract(self) -> None:
         """Run the extractor again (after a library-scope correction changed the lexicon)."""
-        from reviewer.core.extract import extract
-
-        ex = extract(self.document.text, self.document.structure, self.ws.library.lexicon())
+        ex = extract_for_review(self.ws, self.document)
         self._extraction_entities = ex.entities
         self.facts = ex.facts
 
     def view(self) -> DocumentView:
         """Entities after corrections and aliases, notes re-anchored; no extraction."""
-        store, text = self.ws.store, self.document.text
-        base = [replace(e) for e in self._extraction_entities]  # aliases mutate canonical
-        corrections = store.corrections(self.doc_id)
-        own = [c for c in corrections if c.doc_id == self.doc_id and c.scope != "library"]
-        entities = _apply_library_scope(text, base,
-                                        [c for c in corrections if c.scope == "library"])
-        entities, orphaned = apply_corrections(text, entities, own)
-        aliases = {a.alias: a.canonical for a in store.aliases()}
-        for ent in entities:
-            name = ent.canonical or ent.text
-            if name in aliases:
-                ent.canonical = aliases[name]
-        notes = store.notes(self.doc_id)
-        for n in notes:
-            if n.start is None or n.end is None:
-                continue
-            where = reanchor(text, n.start, n.end, n.quote, n.before, n.after)
-            if where is None:
-                n.orphaned = True
-            else:
-                n.start, n.end = where
-        return DocumentView(document=self.document, entities=entities, facts=list(self.facts),
-                            status=store.status(self.doc_id), notes=notes,
-                            fact_statuses=store.fact_statuses(self.doc_id), orphaned=orphaned)
-
-
-def _apply_library_scope(text: str, entities: list[Entity],
-                         corrections: list[Correction]) -> list[Entity]:
-    """Library-scope "add"/"reject" corrections, whatever the extractor's lexicon did:
-    the reviewer must see a library-wide label on the open release at once."""
-    if not corrections:
-        return entities
-    by_span = {(e.start, e.end): e for e in entities}
-    for c in corrections:
-        for s, e in label_all_spans(text, c.text):
-            if c.action == "reject":
-                by_span.pop((s, e), None)
-            elif c.action in ("add", "retype"):
-                for key in [k for k in by_span if k[0] < e and s < k[1]]:
-                    del by_span[key]
-                by_span[(s, e)] = Entity(s, e, c.label, text[s:e], source="lexicon")
-    return sorted(by_span.values(), key=lambda x: (x.start, x.end))
+        return build_view(self.ws, self.document, self._extraction_entities, self.facts)
 
 
 # -- entity corrections ------------------------------------------------------------------

@@ -6,11 +6,11 @@ undo it, so the GUI's undo commands are thin wrappers around these calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reviewer.core.extract import extract
-from reviewer.core.model import Correction, Document, Entity, Fact
+from reviewer.core.model import Correction, Document, Entity, Extraction, Fact
 from reviewer.core.store import FactStatus, Note, ReviewStore
 
 if TYPE_CHECKING:
@@ -168,34 +168,70 @@ def reanchor_stored(store: ReviewStore, doc_id: int,
     return lost_c, lost_n
 
 
-def document_view(ws: Workspace, doc_id: int) -> DocumentView:
-    """Load a release and everything the reviewer has said about it."""
+def extract_for_review(ws: Workspace, doc: Document) -> Extraction:
+    """The extractor's view of a loaded release, with the learned lexicon; a very long
+    release is extracted from its first part only (with a warning on the document)."""
     from reviewer.core.library import extraction_text
 
-    doc = ws.load(doc_id)  # also re-anchors and persists stored corrections and notes
-    lexicon = ws.library.lexicon()
     text, limited = extraction_text(doc.text)
-    if limited:
+    if limited and limited not in doc.warnings:
         doc.warnings.append(limited)
-    extraction = extract(text, doc.structure if text is doc.text else None, lexicon)
-    corrections = [c for c in ws.store.corrections(doc_id) if c.doc_id == doc_id]
-    entities, orphaned = apply_corrections(doc.text, extraction.entities, corrections)
-    aliases = {a.alias: a.canonical for a in ws.store.aliases()}
+    return extract(text, doc.structure if text is doc.text else None, ws.library.lexicon())
+
+
+def build_view(ws: Workspace, doc: Document, extracted: list[Entity],
+               facts: list[Fact]) -> DocumentView:
+    """Entities after the reviewer's corrections and aliases, notes re-anchored.
+
+    `extracted` is not modified, so a caller can keep it and rebuild after each edit."""
+    assert doc.doc_id is not None
+    store, text = ws.store, doc.text
+    base = [replace(e) for e in extracted]  # aliases below set `canonical`
+    corrections = store.corrections(doc.doc_id)
+    entities = apply_library_scope(text, base,
+                                   [c for c in corrections if c.scope == "library"])
+    own = [c for c in corrections if c.doc_id == doc.doc_id and c.scope != "library"]
+    entities, orphaned = apply_corrections(text, entities, own)
+    aliases = {a.alias: a.canonical for a in store.aliases()}
     for ent in entities:
         name = ent.canonical or ent.text
         if name in aliases:
             ent.canonical = aliases[name]
-    notes = ws.store.notes(doc_id)
+    notes = store.notes(doc.doc_id)
     for n in notes:
         if n.start is None or n.end is None:
             continue
-        where = reanchor(doc.text, n.start, n.end, n.quote, n.before, n.after)
+        where = reanchor(text, n.start, n.end, n.quote, n.before, n.after)
         n.orphaned = where is None  # a note found again is no longer orphaned
         if where is not None:
             n.start, n.end = where
-    return DocumentView(document=doc, entities=entities, facts=extraction.facts,
-                        status=ws.store.status(doc_id), notes=notes,
-                        fact_statuses=ws.store.fact_statuses(doc_id), orphaned=orphaned)
+    return DocumentView(document=doc, entities=entities, facts=list(facts),
+                        status=store.status(doc.doc_id), notes=notes,
+                        fact_statuses=store.fact_statuses(doc.doc_id), orphaned=orphaned)
+
+
+def apply_library_scope(text: str, entities: list[Entity],
+                        corrections: list[Correction]) -> list[Entity]:
+    """Library-scope "add"/"reject" corrections, whatever the extractor's lexicon did:
+    a library-wide label shows on every release at once."""
+    if not corrections:
+        return entities
+    by_span = {(e.start, e.end): e for e in entities}
+    for c in corrections:
+        for s, e in label_all_spans(text, c.text):
+            if c.action == "reject":
+                by_span.pop((s, e), None)
+            elif c.action in ("add", "retype"):
+                _drop_overlapping(by_span, s, e)
+                by_span[(s, e)] = Entity(s, e, c.label, text[s:e], source="lexicon")
+    return sorted(by_span.values(), key=lambda x: (x.start, x.end))
+
+
+def document_view(ws: Workspace, doc_id: int) -> DocumentView:
+    """Load a release and everything the reviewer has said about it."""
+    doc = ws.load(doc_id)  # also re-anchors and persists stored corrections and notes
+    extraction = extract_for_review(ws, doc)
+    return build_view(ws, doc, extraction.entities, extraction.facts)
 
 
 def make_correction(doc: Document, action: str, start: int, end: int, label: str, *,
