@@ -146,12 +146,12 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
 
 
 def _iso_to_datetime(iso: str) -> _dt.datetime | None:
-    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
-        try:
-            return _dt.datetime.strptime(iso[: len(_dt.datetime(2000, 1, 1).strftime(fmt))], fmt)
-        except ValueError:
-            continue
-    return None
+    """'2021-05-27', '2021-05' or '2021' (a dateline without day or month) as a datetime."""
+    parts = iso.split("-")[:3]
+    try:
+        return _dt.datetime(*(int(p) for p in parts + ["1"] * (3 - len(parts))))
+    except ValueError:
+        return None
 
 
 _worker_lexicon: Lexicon | None = None
