@@ -74,7 +74,10 @@ def test_cancel_stops_a_long_scan_and_gui_stays_responsive(window, qtbot, tmp_pa
     report = sig.args[0]
     assert report.cancelled and report.added < 150
     assert not window.cancel_button.isVisible()
-    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.1
+    # The window kept handling events throughout: no pause took a large share of the scan
+    # (a scan on the GUI thread would be one pause as long as the scan).
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(gaps) >= 10 and max(gaps) < (ticks[-1] - ticks[0]) / 4
 
 
 def test_file_changed_on_disk_is_reindexed(window, qtbot, ui_dirs) -> None:
