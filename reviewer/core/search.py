@@ -193,15 +193,15 @@ class Searcher:
 
     def _open_searcher(self):
         # One searcher kept between searches (its readers cache field lengths and
-        # term tables), refreshed when the index has a newer generation.
+        # term tables), replaced when the index has a newer generation. Not by
+        # `Searcher.refresh`: Whoosh 2.7.4 keys the readers it would reuse by the index
+        # generation instead of the segment, reuses none and leaves some open.
         s, ix = self._searcher, self.index.ix
-        if s is not None and s._ix is not ix:
+        if s is not None and (s._ix is not ix or not s.up_to_date()):
             s.close()
             s = None
         if s is None:
             s = ix.searcher(weighting=WEIGHTING)
-        elif not s.up_to_date():
-            s = s.refresh()
         self._searcher = s
         return s
 

@@ -46,9 +46,13 @@ class Workspace:
         if self.readonly and not allow_readonly:
             raise RuntimeError(f"Another Reviewer is using {self.data_dir}.")
         store_path = self.data_dir / "review.sqlite3"
-        if self.readonly and not store_path.exists():
-            ReviewStore(store_path).close()  # the other instance is creating it right now
-        self.store = ReviewStore(store_path, readonly=self.readonly)
+        try:
+            if self.readonly and not store_path.exists():
+                ReviewStore(store_path).close()  # the other instance is creating it now
+            self.store = ReviewStore(store_path, readonly=self.readonly)
+        except BaseException:
+            self._release_lock()
+            raise
         if not self.readonly:
             self.store.daily_backup()
         # A read-only instance must never delete or rebuild the writer's index.
@@ -83,6 +87,9 @@ class Workspace:
         self.searcher.close()
         self.index.close()
         self.store.close()
+        self._release_lock()
+
+    def _release_lock(self) -> None:
         if self._lock_fh is not None:
             self._lock_fh.close()
             self._lock_fh = None
