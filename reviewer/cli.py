@@ -16,7 +16,7 @@ class UserError(Exception):
 def _data_dir_arg(p: argparse.ArgumentParser, *, sub: bool = True) -> None:
     # On a subcommand the option must not reset a --data-dir given before the command
     # (`reviewer --data-dir D index X`) to None, or the work would go to the default folder.
-    p.add_argument("--data-dir", metavar="D", **({"default": argparse.SUPPRESS} if sub else {}),
+    p.add_argument("--data-dir", metavar="D", default=argparse.SUPPRESS if sub else None,
                    help="data folder for the index and review store "
                         "(default: $REVIEWER_DATA_DIR or the platform's data folder)")
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,51 @@ def test_ruff_clean() -> None:
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "reviewer", "tests",
                            "benchmarks", "tools"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# Modules whose type errors are not reported yet (pyproject's mypy override with
+# `ignore_errors`). The list only shrinks: when a module is clean, remove it there and here.
+TYPE_RATCHET = {
+    "reviewer.core.evaluation",
+    "reviewer.core.export.memo",
+    "reviewer.core.extract",
+    "reviewer.core.extract.consistency",
+    "reviewer.core.extract.facts",
+    "reviewer.core.extract.lexicon",
+    "reviewer.core.extract.patterns",
+    "reviewer.core.highlight",
+    "reviewer.core.index",
+    "reviewer.core.library",
+    "reviewer.core.matchers",
+    "reviewer.core.operations",
+    "reviewer.core.search",
+    "reviewer.core.workspace",
+    "reviewer.ui.main_window",
+}
+
+
+def _mypy_ratchet() -> set[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    ignored = [o for o in config["tool"]["mypy"]["overrides"] if o.get("ignore_errors")]
+    assert len(ignored) == 1, "one ratchet list, please"
+    return set(ignored[0]["module"])
+
+
+def test_type_ratchet_only_shrinks() -> None:
+    listed = _mypy_ratchet()
+    assert listed - TYPE_RATCHET == set(), "a module was added to the type ratchet"
+    assert TYPE_RATCHET - listed == set(), "a module left the ratchet: remove it here too"
+    for module in listed:
+        assert importlib.util.find_spec(module) is not None, f"{module} no longer exists"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy not installed")
+def test_mypy_clean() -> None:
+    # Strict for reviewer/core, checked for the rest; configured in pyproject.toml.
+    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_package_is_marked_typed() -> None:
+    assert (ROOT / "reviewer" / "py.typed").is_file()

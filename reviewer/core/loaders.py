@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from reviewer.core.model import Document
 from reviewer.core.structure import analyse
@@ -33,7 +34,7 @@ class LoadError(Exception):
     """A file could not be loaded; str(error) is a message fit to show the user."""
 
 
-def is_supported(path: str | os.PathLike) -> bool:
+def is_supported(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
 
 
@@ -180,12 +181,12 @@ def _too_large(size: int) -> str:
     return f"file too large ({size / _MB:.1f} MB; limit {MAX_BYTES / _MB:g} MB)"
 
 
-def load(path: str | os.PathLike) -> Document:
+def load(path: str | os.PathLike[str]) -> Document:
     """Load a .txt/.md/.docx/.html file. Raises LoadError with a user-readable message."""
     return load_bytes(read_bytes(Path(path)), path)
 
 
-def load_bytes(data: bytes, path: str | os.PathLike) -> Document:
+def load_bytes(data: bytes, path: str | os.PathLike[str]) -> Document:
     """Decode bytes already read from `path` (its suffix picks the format)."""
     if len(data) > MAX_BYTES:
         raise LoadError(_too_large(len(data)))
@@ -262,7 +263,7 @@ def _docx_text(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
 
-        def walk(parent) -> None:  # noqa: ANN001 - an lxml element
+        def walk(parent: Any) -> None:  # an lxml element
             for child in parent.iterchildren():
                 if child.tag == _W + "p":
                     lines.append(Paragraph(child, document).text)
@@ -333,7 +334,7 @@ class _TextExtractor(HTMLParser):
         if line:
             self.lines.append(line)
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self.skip.pop("head", None)  # tolerate a missing </head>
         if tag in _SKIP_TAGS:
@@ -351,7 +352,7 @@ class _TextExtractor(HTMLParser):
         elif tag in ("td", "th") and self.parts and "".join(self.parts).strip():
             self.parts.append(" | ")
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("br", "hr") and not self.skip:
             self._flush()
 

@@ -79,7 +79,7 @@ class Entity:
     def key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.label)
 
-    def to_gold(self) -> list:
+    def to_gold(self) -> list[int | str]:
         return [self.start, self.end, self.label, self.text]
 
 

@@ -9,7 +9,7 @@ import platformdirs
 ENV_VAR = "REVIEWER_DATA_DIR"
 
 
-def data_dir(override: str | os.PathLike | None = None) -> Path:
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: `override`, else $REVIEWER_DATA_DIR, else the platform's one.
 
     Created on first use with private permissions (0700): it holds the user's review work.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reviewer.core.extract import extract
 from reviewer.core.model import Correction, Document, Entity, Extraction, Fact
@@ -33,7 +33,7 @@ class DocumentView:
         fs = self.fact_statuses.get(fact.key())
         return fs.status if fs else "unverified"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         doc, st = self.document, self.document.structure
         dl = st.dateline
         return {

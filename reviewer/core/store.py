@@ -256,13 +256,14 @@ class ReviewStore:
                 raise
             self._db.execute("COMMIT")
 
-    def _all(self, sql: str, args: Iterable = ()) -> list[sqlite3.Row]:
+    def _all(self, sql: str, args: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
-    def _one(self, sql: str, args: Iterable = ()) -> sqlite3.Row | None:
+    def _one(self, sql: str, args: Iterable[object] = ()) -> sqlite3.Row | None:
         with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchone()
+            row: sqlite3.Row | None = self._db.execute(sql, tuple(args)).fetchone()
+            return row
 
     # -- folders -------------------------------------------------------------
     def add_folder(self, path: str) -> None:
@@ -312,7 +313,7 @@ class ReviewStore:
                 "INSERT INTO documents(path, sha256, size, mtime_ns, title, error, added_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (path, sha256, size, mtime_ns, title, error,
                                                  _now()))
-            return int(cur.lastrowid)
+            return _rowid(cur)
 
     def finish_documents(self, rows: list[tuple[int, str, int, int, str]]) -> None:
         """Record (id, sha256, size, mtime_ns, title) once their index batch is committed."""
@@ -359,7 +360,7 @@ class ReviewStore:
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (c.doc_id, c.action, c.start, c.end, c.label, c.text, c.old_start, c.old_end,
                  c.old_label, c.before, c.after, c.scope, _now()))
-            c.id = int(cur.lastrowid)
+            c.id = _rowid(cur)
             return c.id
 
     def restore_correction(self, c: Correction) -> None:
@@ -407,7 +408,7 @@ class ReviewStore:
             cur = db.execute("INSERT OR IGNORE INTO aliases(canonical, alias, label, created_at) "
                              "VALUES (?,?,?,?)", (canonical, alias, label, _now()))
             if cur.lastrowid and cur.rowcount:
-                return int(cur.lastrowid)
+                return _rowid(cur)
             row = db.execute("SELECT id FROM aliases WHERE canonical=? AND alias=?",
                              (canonical, alias)).fetchone()
             return int(row["id"])
@@ -438,7 +439,7 @@ class ReviewStore:
                 "after, text, author, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (note_id, doc_id, target, target_key, start, end, quote, before, after, text,
                  author, _now(), _now()))
-            return int(cur.lastrowid)
+            return _rowid(cur)
 
     def update_note(self, note_id: int, text: str) -> None:
         with self._tx() as db:
@@ -495,6 +496,25 @@ class ReviewStore:
         return row["text"] if row else None
 
 
+def _rowid(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made."""
+    if cur.lastrowid is None:  # pragma: no cover - SQLite sets it after every INSERT
+        raise StoreError("the review store did not report the new row's id")
+    return cur.lastrowid
+
+
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The complete statements of `script` (a `;` inside a string or a trigger body
+    does not end a statement)."""
+    out: list[str] = []
+    current = ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n\t;"):
+                out.append(current.strip())
+            current = ""
+    if current.strip(" \n\t;"):
+        out.append(current.strip())
+    return out
 

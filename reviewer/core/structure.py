@@ -37,7 +37,7 @@ _TIME = rf"(?:[ \t]*@?[ \t]*\d{{1,2}}:\d{{2}}(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]
 _DATE_RE = re.compile(rf"(?i:{_WEEKDAY})?(?P<date>(?i:{_DATE_CORE})){_TIME}")
 
 
-def _iso(m: re.Match) -> str:
+def _iso(m: re.Match[str]) -> str:
     """ISO date from a _DATE_RE match: YYYY-MM-DD, YYYY-MM without a day, "" without a year."""
     g = m.groupdict()
     for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), (None, "m3", "y3")):
@@ -122,11 +122,11 @@ class _Scan:
         self.base = base
         self.pos = 0
         self.end = 0  # end of the last consumed token
-        self.date: re.Match | None = None
+        self.date: re.Match[str] | None = None
         self.source: tuple[int, int] | None = None
         self.sep_after = False  # the last token was a separator
 
-    def take(self, m: re.Match | None) -> re.Match | None:
+    def take(self, m: re.Match[str] | None) -> re.Match[str] | None:
         if m:
             self.pos = m.end()
         return m
@@ -480,7 +480,8 @@ def _blocks(text: str, lines: list[tuple[int, int]], heads: list[str], title_idx
             section = ""
             continue
         h = heads[i]
-        core = h[_STRIP_LEAD_RE.match(h).end():] if _STRIP_LEAD_RE.match(h) else h
+        lead = _STRIP_LEAD_RE.match(h)
+        core = h[lead.end():] if lead else h
         short = e - s <= 150
         reason = ""
         early = i <= max(title_idx, dateline_idx, 0) + 1  # no boilerplate headings up top

@@ -38,7 +38,7 @@ class _ReadOnlyIndex(SearchIndex):
 class Workspace:
     """The open data directory. Use as a context manager or call close()."""
 
-    def __init__(self, data_dir: str | os.PathLike | None = None, *,
+    def __init__(self, data_dir: str | os.PathLike[str] | None = None, *,
                  allow_readonly: bool = True) -> None:
         self.data_dir = resolve_data_dir(data_dir)
         self._lock_fh = None

@@ -213,12 +213,12 @@ class DocumentPane(QPlainTextEdit):
         if self.hits:
             shown = [(e.start, e.end) for e in view.entities
                      if e.label in self.visible_labels]
-            for s, e in self.hits:
-                if s >= limit:
+            for hs, he in self.hits:
+                if hs >= limit:
                     continue
-                inside = any(a < e and s < b for a, b in shown)
+                inside = any(a < he and hs < b for a, b in shown)
                 # Over an entity keep its colour; elsewhere a hit gets a marker background.
-                sels.append(self._cached(s, e, "hit" if inside else "plain_hit"))
+                sels.append(self._cached(hs, he, "hit" if inside else "plain_hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
         return sels

@@ -80,7 +80,7 @@ class SnippetDelegate(QStyledItemDelegate):
         title = fm.elidedText(str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
                               Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect.left(), rect.top() + fm.ascent(), title)
-        y = rect.top() + fm.lineSpacing()
+        y: float = rect.top() + fm.lineSpacing()
         bottom = rect.bottom()
         small = QFont(option.font)
         for text, spans in (index.data(SnippetRole) or [])[:2]:
@@ -92,7 +92,7 @@ class SnippetDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _draw_fragment(painter: QPainter, font: QFont, text: str,
-                       spans: list[tuple[int, int]], x: int, y: float, width: int,
+                       spans: list[tuple[int, int]], x: int, y: int | float, width: int,
                        bottom: int) -> float:
         layout = QTextLayout(text, font)
         ranges = []
@@ -255,9 +255,8 @@ class LibraryPane(QWidget):
         if chip not in self.chips:
             return
         self.chips.remove(chip)
-        for i in range(self.chip_layout.count()):
-            w = self.chip_layout.itemAt(i).widget()
-            if w is not None and w.property("chip") == chip:
+        for w in self.chip_buttons():
+            if w.property("chip") == chip:
                 w.deleteLater()
                 self.chip_layout.removeWidget(w)
                 break
@@ -266,7 +265,8 @@ class LibraryPane(QWidget):
     def chip_buttons(self) -> list[QToolButton]:
         out = []
         for i in range(self.chip_layout.count()):
-            w = self.chip_layout.itemAt(i).widget()
+            item = self.chip_layout.itemAt(i)
+            w = item.widget() if item is not None else None
             if isinstance(w, QToolButton):
                 out.append(w)
         return out
@@ -295,7 +295,7 @@ class LibraryPane(QWidget):
         for h in result.hits:
             if h.fragments:
                 try:
-                    from reviewer.core.search import read_text
+                    from reviewer.core.highlight import read_text
 
                     texts[h.doc_id] = read_text(h.path)
                 except Exception:  # noqa: BLE001 - a vanished file shows no snippet
@@ -339,7 +339,7 @@ class LibraryPane(QWidget):
     def selected_doc_ids(self) -> list[int]:
         """Releases selected in the visible list (library tree or search results), in
         list order; a selected folder stands for all its releases."""
-        view = self.stack.currentWidget()
+        view = self.results if self.stack.currentWidget() is self.results else self.tree
         model = view.model()
         rows = sorted(view.selectionModel().selectedRows(0),
                       key=lambda i: (i.parent().row(), i.row()))

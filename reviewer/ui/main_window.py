@@ -38,11 +38,12 @@ from PySide6.QtWidgets import (
 
 from reviewer.core import operations as ops
 from reviewer.core.export import default_author, generated_summary
+from reviewer.core.highlight import highlight_spans
 from reviewer.core.library import ScanReport
 from reviewer.core.model import LABELS, Entity
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review import DocumentView
-from reviewer.core.search import QueryError, highlight_spans
+from reviewer.core.search import QueryError
 from reviewer.core.store import STATUSES, Note
 from reviewer.core.workspace import Workspace
 from reviewer.ui import commands as cmd

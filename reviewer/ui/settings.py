@@ -20,19 +20,14 @@ class Settings:
         raw = self.q.value("view/labels", None)
         if raw is None:
             return set(LABELS)
-        if isinstance(raw, str):
-            raw = [raw] if raw else []
-        return {x for x in raw if x in LABELS}
+        return {x for x in _strings(raw) if x in LABELS}
 
     def set_visible_labels(self, labels: set[str]) -> None:
         # An empty list would read back as "unset" from INI; store a marker instead.
         self.q.setValue("view/labels", sorted(labels) if labels else "")
 
     def recent_folders(self) -> list[str]:
-        raw = self.q.value("library/recent", [])
-        if isinstance(raw, str):
-            raw = [raw] if raw else []
-        return list(raw)
+        return _strings(self.q.value("library/recent", []))
 
     def add_recent_folder(self, path: str) -> None:
         items = [p for p in self.recent_folders() if p != path]
@@ -54,3 +49,13 @@ class Settings:
 
     def sync(self) -> None:
         self.q.sync()
+
+
+def _strings(raw: object) -> list[str]:
+    """A list value read back from the INI file: one item comes back as a plain string,
+    none as an empty one."""
+    if isinstance(raw, str):
+        return [raw] if raw else []
+    if isinstance(raw, (list, tuple)):
+        return [str(x) for x in raw]
+    return []

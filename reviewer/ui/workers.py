@@ -325,7 +325,7 @@ class WarmUpTask(QRunnable):
 
             extract(WARM_UP_TEXT)
             if self.searcher is not None and self.schema is not None:
-                from reviewer.core.search import highlight_spans
+                from reviewer.core.highlight import highlight_spans
 
                 q = self.searcher.parse("revenue company million")
                 highlight_spans(q, WARM_UP_TEXT, self.schema)

@@ -34,7 +34,7 @@ def default_author() -> str:
     return name.strip() or "Reviewer"
 
 
-def export_memo(ws: Workspace, doc_ids: Sequence[int], out: str | os.PathLike, *,
+def export_memo(ws: Workspace, doc_ids: Sequence[int], out: str | os.PathLike[str], *,
                 title: str | None = None, author: str | None = None,
                 full_text: bool = False, progress: Progress | None = None,
                 day: _dt.date | None = None) -> Path:

@@ -55,7 +55,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Call write(fh) on a temporary file next to `path`, then move it over `path`.
 
     Raises ExportError (with the path and a plain reason) when the file cannot be written;

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -119,7 +120,7 @@ def add_text(r: etree._Element, text: str) -> None:
 
 # A table cell is plain text, or a list of (text, run options) segments, optionally
 # wrapped in Cell to shade the whole cell.
-Segment = tuple[str, dict]
+Segment = tuple[str, dict[str, Any]]
 CellValue = str | Sequence[Segment]
 
 
@@ -129,7 +130,7 @@ class Cell:
     fill: str | None = None
 
 
-def table(headers: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence],
+def table(headers: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence[Any]],
           *, style: str | None, text_style: str | None,
           header_fill: str = "D9E2F3") -> etree._Element:
     """A full-width table whose first row is a header repeated on every page.
@@ -163,10 +164,11 @@ def table(headers: Sequence[str], widths: Sequence[float], rows: Iterable[Sequen
             p = _cell(tr, sum(cols), fill, text_style, span=len(cols))
             run(p, text, bold=True)
             continue
-        for w, value in zip(cols, row, strict=True):
+        for w, item in zip(cols, row, strict=True):
             fill = None
-            if isinstance(value, Cell):
-                value, fill = value.value, value.fill
+            value: CellValue = item
+            if isinstance(item, Cell):
+                value, fill = item.value, item.fill
             p = _cell(tr, w, fill, text_style)
             if isinstance(value, str):
                 run(p, value)
