@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reviewer.core.export import export_memo  # noqa: E402
-from reviewer.core.review import document_view  # noqa: E402
-from reviewer.core.workspace import Workspace  # noqa: E402
+from reviewer.core.review.view import document_view  # noqa: E402
+from reviewer.core.review.workspace import Workspace  # noqa: E402
 
 TARBALL = ROOT.parent / "shared" / "corpus" / "press-releases.tar.xz"
 LIMIT_S = 5.0

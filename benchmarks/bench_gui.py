@@ -43,8 +43,8 @@ def pump(app: QApplication, seconds: float = 0.0) -> None:
 
 def big_release(folder: Path, want: int) -> Path:
     """A release with at least `want` entities: sample releases' bodies concatenated."""
+    from reviewer.core.documents.loaders import load
     from reviewer.core.extract import extract
-    from reviewer.core.loaders import load
 
     parts, n = [], 0
     samples = sorted((ROOT / "sample_docs").glob("*.txt"))
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)
 
     app = QApplication.instance() or QApplication([])
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
     from reviewer.ui.main_window import MainWindow
 
     tmp = Path(tempfile.mkdtemp(prefix="reviewer-bench-"))
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 1. Opening: load + extract (core), then render (set text, marks, paint).
         t0 = time.perf_counter()
-        from reviewer.core.operations import DocumentSession
+        from reviewer.core.review.operations import DocumentSession
 
         session = DocumentSession(ws, doc_id)
         view = session.view()

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reviewer.core.documents.structure import analyse  # noqa: E402
 from reviewer.core.extract import extract  # noqa: E402
 from reviewer.core.extract.gazetteer import gazetteer  # noqa: E402
-from reviewer.core.structure import analyse  # noqa: E402
 
 MB = 1_000_000
 SAMPLES = ROOT / "sample_docs"
@@ -101,7 +101,7 @@ def extraction_rows(corpus: Path | None) -> list[tuple[str, float, float]]:
 
 
 def indexing_rows() -> list[tuple[str, float, float]]:
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -35,7 +35,7 @@ def children_cpu_s() -> float:
 
 def section_index(args: dict) -> dict:
     """Full indexing, then re-scan unchanged, then incremental after touching 1%."""
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     folder, data = args["folder"], args["data_dir"]
     out: dict = {}
@@ -92,7 +92,7 @@ def section_floor(args: dict) -> dict:
 
 def section_extract(args: dict) -> dict:
     """Load + structure + extract alone, one process (what the workers do)."""
-    from reviewer.core import loaders
+    from reviewer.core.documents import loaders
     from reviewer.core.extract import extract
 
     files = sorted(Path(args["folder"]).rglob("*.md"))[: args.get("sample", 2000)]
@@ -119,7 +119,7 @@ def _set_some_statuses(ws) -> None:
 
 def section_search(args: dict) -> dict:
     from benchmarks.queries import QUERIES
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     with Workspace(args["data_dir"]) as ws:
         _set_some_statuses(ws)
@@ -213,7 +213,7 @@ def section_gui_start(args: dict) -> dict:
 
 def section_memo(args: dict) -> dict:
     from reviewer.core.export import export_memo
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     with Workspace(args["data_dir"]) as ws:
         ids = [d.id for d in ws.store.documents() if not d.error][: args.get("n", 100)]

@@ -82,8 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("reviewer: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - map the expected kinds to plain messages
-        from reviewer.core.index import IndexLockedError
-        from reviewer.core.loaders import LoadError
+        from reviewer.core.documents.loaders import LoadError
+        from reviewer.core.search.index import IndexLockedError
         from reviewer.core.store import StoreError
 
         if isinstance(exc, (IndexLockedError, StoreError, LoadError, FileNotFoundError,
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _workspace(args: argparse.Namespace):
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     ws = Workspace(args.data_dir)
     if ws.readonly and args.command in ("index",):
@@ -141,7 +141,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from reviewer.core.search import QueryError
+    from reviewer.core.search.searcher import QueryError
 
     with _workspace(args) as ws:
         try:
@@ -161,7 +161,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from reviewer.core.review import document_view
+    from reviewer.core.review.view import document_view
 
     with _workspace(args) as ws:
         doc_id = ws.doc_id_for_path(args.path)
@@ -185,8 +185,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from reviewer.core.documents.loaders import LoadError, load
     from reviewer.core.evaluation import extract_json_line
-    from reviewer.core.loaders import LoadError, load
 
     lexicon = None
     if args.data_dir:

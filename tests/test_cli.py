@@ -89,7 +89,7 @@ def test_extract_json_is_the_gold_format(capsys) -> None:
 
 def test_extract_applies_learned_corrections(tmp_path: Path, data_dir: Path, capsys) -> None:
     from reviewer.core.model import Correction
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
     release = tmp_path / "r.txt"
     text = "HANOI, 3 June 2024 - Engineers from quantumleap met in Hanoi.\n"

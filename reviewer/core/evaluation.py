@@ -9,7 +9,7 @@ from pathlib import Path
 
 def _read(path: Path) -> str:
     try:
-        from reviewer.core.loaders import load
+        from reviewer.core.documents.loaders import load
     except ImportError:
         load = None
     if load is not None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
 from reviewer.ui.main_window import MainWindow
 
 

@@ -10,10 +10,10 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from reviewer.core import operations as ops
 from reviewer.core.model import Correction, Fact
+from reviewer.core.review import operations as ops
+from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import FactStatus, Note
-from reviewer.core.workspace import Workspace
 
 
 class ReviewContext(Protocol):

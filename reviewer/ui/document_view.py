@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from reviewer.core.model import BOILERPLATE, Entity
-from reviewer.core.operations import ENTITY_STATUS, entity_at
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
     HIT_COLOR,
@@ -32,7 +31,8 @@ from reviewer.core.palette import (
     LABEL_NAMES,
     LABEL_UNDERLINES,
 )
-from reviewer.core.review import DocumentView
+from reviewer.core.review.operations import ENTITY_STATUS, entity_at
+from reviewer.core.review.view import DocumentView
 from reviewer.ui.offsets import OffsetMap
 
 _US = QTextCharFormat.UnderlineStyle

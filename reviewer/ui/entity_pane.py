@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.operations import EntityGroup
 from reviewer.core.palette import KEY_LABELS
-from reviewer.ui.models import EntityModel, FactsModel, NotesModel, PayloadRole
+from reviewer.core.review.operations import EntityGroup
+from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
 
 
 class _KeyTree(QTreeView):

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.search import QueryError, Searcher, SearchResult
-from reviewer.ui.models import (
+from reviewer.core.search.searcher import QueryError, Searcher, SearchResult
+from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
     LibraryModel,
@@ -295,7 +295,7 @@ class LibraryPane(QWidget):
         for h in result.hits:
             if h.fragments:
                 try:
-                    from reviewer.core.highlight import read_text
+                    from reviewer.core.search.highlight import read_text
 
                     texts[h.doc_id] = read_text(h.path)
                 except Exception:  # noqa: BLE001 - a vanished file shows no snippet

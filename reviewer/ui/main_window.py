@@ -36,16 +36,16 @@ from PySide6.QtWidgets import (
     QUndoView,
 )
 
-from reviewer.core import operations as ops
 from reviewer.core.export import default_author, generated_summary
-from reviewer.core.highlight import highlight_spans
-from reviewer.core.library import ScanReport
 from reviewer.core.model import LABELS, Entity
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
-from reviewer.core.review import DocumentView
-from reviewer.core.search import QueryError
+from reviewer.core.review import operations as ops
+from reviewer.core.review.view import DocumentView
+from reviewer.core.review.workspace import Workspace
+from reviewer.core.search.highlight import highlight_spans
+from reviewer.core.search.library import ScanReport
+from reviewer.core.search.searcher import QueryError
 from reviewer.core.store import STATUSES, Note
-from reviewer.core.workspace import Workspace
 from reviewer.ui import commands as cmd
 from reviewer.ui import export_dialog
 from reviewer.ui.document_view import DocumentPane

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from reviewer.core.library import Library, ScanReport
+from reviewer.core.search.library import Library, ScanReport
 
 if TYPE_CHECKING:
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 
@@ -325,7 +325,7 @@ class WarmUpTask(QRunnable):
 
             extract(WARM_UP_TEXT)
             if self.searcher is not None and self.schema is not None:
-                from reviewer.core.highlight import highlight_spans
+                from reviewer.core.search.highlight import highlight_spans
 
                 q = self.searcher.parse("revenue company million")
                 highlight_spans(q, WARM_UP_TEXT, self.schema)

@@ -22,8 +22,8 @@ from reviewer.core.export.wordml import label_underline
 from reviewer.core.model import LABELS, Document, Entity, Fact
 from reviewer.core.palette import LABEL_COLORS, LABEL_NAMES
 from reviewer.core.resources import resource_path, sample_docs_dir
-from reviewer.core.review import DocumentView, document_view
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.view import DocumentView, document_view
+from reviewer.core.review.workspace import Workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

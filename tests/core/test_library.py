@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core.index import IndexLockedError
 from reviewer.core.model import Correction
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
+from reviewer.core.search.index import IndexLockedError
 
 
 @pytest.fixture

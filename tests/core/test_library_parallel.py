@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core.library import Library
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
+from reviewer.core.search.library import Library
 
 N = 40
 
@@ -131,8 +131,8 @@ def test_parallel_scan_cancel_keeps_committed_work(data_dir: Path, folder: Path,
 
 KILLED_SCAN = r"""
 import sys, time, pathlib
-from reviewer.core.library import Library
-from reviewer.core.workspace import Workspace
+from reviewer.core.search.library import Library
+from reviewer.core.review.workspace import Workspace
 
 data, folder, signal_file, stage = sys.argv[1:5]
 Library.BATCH = Library.CHUNK_MAX = 3

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from reviewer.core import loaders
-from reviewer.core.loaders import (
+from reviewer.core.documents import loaders
+from reviewer.core.documents.loaders import (
     SUPPORTED_SUFFIXES,
     LoadError,
     decode_bytes,

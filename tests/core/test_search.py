@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core.search import QueryError, fragments, normalise_query
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
+from reviewer.core.search.searcher import QueryError, fragments, normalise_query
 
 
 @pytest.fixture(scope="module")

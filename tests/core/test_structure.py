@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from growth import assert_linear
 
+from reviewer.core.documents.structure import analyse
 from reviewer.core.model import BODY, BOILERPLATE, DATELINE, TITLE, Structure
-from reviewer.core.structure import analyse
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_docs"
 

@@ -1,7 +1,7 @@
 """Extractive summaries for the memo (reviewer.core.export.summary)."""
 from __future__ import annotations
 
-from reviewer.core import loaders
+from reviewer.core.documents import loaders
 from reviewer.core.export import generated_summary
 from reviewer.core.export.summary import enclosing_sentence, split_sentences
 from reviewer.core.model import (

@@ -12,10 +12,10 @@ import pytest
 from rel_helpers import HOSTILE_HTML, docx_bytes, docx_with_doctype, zip_bytes
 
 from reviewer.cli import main
-from reviewer.core import library as library_mod
-from reviewer.core import loaders
+from reviewer.core.documents import loaders
 from reviewer.core.model import Correction
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
+from reviewer.core.search import library as library_mod
 
 SAMPLE = "001_5823aec3ae932b3b.txt"
 TEXT = "Harbour Festival\n\nHANOI, 3 June 2024 – The “harbour festival” opened in Hanoi.\n"

@@ -11,7 +11,7 @@ import pytest
 from rel_helpers import start_script, wait_for
 
 from reviewer.core.model import Correction
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -19,8 +19,8 @@ N_FILES = 24
 
 INDEXER = r"""
 import sys, time, pathlib
-from reviewer.core.library import Library
-from reviewer.core.workspace import Workspace
+from reviewer.core.search.library import Library
+from reviewer.core.review.workspace import Workspace
 
 data, folder, signal_file, stage = sys.argv[1:5]
 Library.BATCH = 5
@@ -51,7 +51,7 @@ print("finished without being killed")
 CORRECTOR = r"""
 import sys, pathlib
 from reviewer.core.model import Correction
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
 
 data, doc_id, signal_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ws = Workspace(data)

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rel_helpers import HOSTILE_HTML, docx_bytes, zip_bytes
 
+from reviewer.core.documents.loaders import LoadError, load_bytes
 from reviewer.core.extract import extract
-from reviewer.core.loaders import LoadError, load_bytes
 from reviewer.core.model import Document
 
 FAST = settings(max_examples=150, deadline=None,

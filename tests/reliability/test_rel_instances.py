@@ -9,8 +9,8 @@ from rel_helpers import start_script, wait_for
 
 from reviewer.cli import main
 from reviewer.core.model import Correction
+from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import StoreError
-from reviewer.core.workspace import Workspace
 
 WRITES = 150
 
@@ -18,7 +18,7 @@ INSTANCE = r"""
 import sys, time, pathlib
 from reviewer.core.model import Correction
 from reviewer.core.store import StoreError
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
 
 data, name, go, done_file, other_done, writes = sys.argv[1:7]
 while not pathlib.Path(go).exists():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core import operations
-from reviewer.core.review import context_of, document_view, make_correction
-from reviewer.core.workspace import Workspace
+from reviewer.core.review import operations
+from reviewer.core.review.view import context_of, document_view, make_correction
+from reviewer.core.review.workspace import Workspace
 
 ORIGINAL = ("Harbour Festival Opens\n\n"
             "HANOI, 3 June 2024 – The festival was opened by Nguyen Van An of Vinacorp.\n"

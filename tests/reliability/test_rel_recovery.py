@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
+from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import ReviewStore, StoreError
-from reviewer.core.workspace import Workspace
 
 
 def library_with_note(data_dir: Path, samples: Path) -> tuple[int, int]:

@@ -11,10 +11,10 @@ import docx
 import pytest
 from rel_helpers import HOSTILE_HTML, docx_bytes, zip_bytes
 
+from reviewer.core.documents.loaders import load
 from reviewer.core.extract import extract
-from reviewer.core.loaders import load
-from reviewer.core.review import document_view
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.view import document_view
+from reviewer.core.review.workspace import Workspace
 
 MARKUP = "Markup Test Release\n\nHANOI, 3 June 2024 – Text <b>bold</b><img src=http://x> ends.\n"
 

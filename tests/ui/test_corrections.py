@@ -218,8 +218,8 @@ def tree_rows(model) -> list[tuple]:
 
 
 def test_incremental_entity_tree_matches_a_rebuild(window, qtbot, qtmodeltester) -> None:
-    from reviewer.core import operations as ops
-    from reviewer.ui.models import EntityModel
+    from reviewer.core.review import operations as ops
+    from reviewer.ui.item_models import EntityModel
 
     ep = window.entity_pane
     qtmodeltester.check(ep.entity_model, force_py=True)  # also watches the updates below

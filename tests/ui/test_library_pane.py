@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from ui_helpers import FIRST
 
-from reviewer.ui.models import DocIdRole, QueryRole, SnippetRole
+from reviewer.ui.item_models import DocIdRole, QueryRole, SnippetRole
 
 
 def search(window, qtbot, text: str) -> None:

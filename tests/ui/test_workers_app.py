@@ -11,7 +11,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 from ui_helpers import doc_id_of, restart
 
-from reviewer.core.workspace import Workspace
+from reviewer.core.review.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 

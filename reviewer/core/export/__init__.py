@@ -20,7 +20,7 @@ from reviewer.core.export.summary import generated_summary
 from reviewer.core.export.wordml import clean
 
 if TYPE_CHECKING:
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
 __all__ = ["export_memo", "ExportError", "generated_summary", "default_author", "Progress"]
 
@@ -45,7 +45,7 @@ def export_memo(ws: Workspace, doc_ids: Sequence[int], out: str | os.PathLike[st
     Raises ExportError with a plain message when a release cannot be read or the file
     cannot be written.
     """
-    from reviewer.core.review import document_view
+    from reviewer.core.review.view import document_view
 
     ids = list(dict.fromkeys(doc_ids))  # the same release twice is once in the memo
     if not ids:

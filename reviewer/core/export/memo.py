@@ -34,7 +34,7 @@ from reviewer.core.resources import resource_path
 from reviewer.core.store import Note
 
 if TYPE_CHECKING:  # review imports the extractor; the memo only needs the data shape
-    from reviewer.core.review import DocumentView
+    from reviewer.core.review.view import DocumentView
 
 TEMPLATE = "memo_template.docx"
 DEFAULT_TITLE = "Review memo"

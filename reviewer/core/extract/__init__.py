@@ -30,7 +30,7 @@ from reviewer.core.model import BOILERPLATE, Dateline, Entity, Extraction, Struc
 __all__ = ["extract", "extract_patterns", "Lexicon"]
 
 try:  # written by another module; the engine must work without it
-    from reviewer.core.structure import analyse as _analyse
+    from reviewer.core.documents.structure import analyse as _analyse
 except Exception:  # pragma: no cover
     _analyse = None
 

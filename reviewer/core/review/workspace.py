@@ -7,14 +7,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reviewer.core import loaders
-from reviewer.core.index import INDEX_NAME, SearchIndex, make_schema
-from reviewer.core.library import Library
+from reviewer.core.documents import loaders
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
-from reviewer.core.review import reanchor_stored
-from reviewer.core.search import Searcher
+from reviewer.core.review.view import reanchor_stored
+from reviewer.core.search.index import INDEX_NAME, SearchIndex, make_schema
+from reviewer.core.search.library import Library
+from reviewer.core.search.searcher import Searcher
 from reviewer.core.store import ReviewStore
 
 try:  # POSIX advisory locks; on Windows the store's own locking still serialises writes

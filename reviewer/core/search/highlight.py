@@ -13,7 +13,7 @@ from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as _porter_stem
 
-from reviewer.core.index import (
+from reviewer.core.search.index import (
     _TOKEN_RE,
     _stems,
     stemmed_query_tokens_ok,
@@ -31,7 +31,7 @@ def load_release_text(path: str) -> str:
     """`loaders.load(path).text`: the same decoding and normalisation steps as
     `loaders.load_bytes`, without the structure analysis, which does not change the
     text and cost more than everything else of a hit's highlighting."""
-    from reviewer.core import loaders as ld
+    from reviewer.core.documents import loaders as ld
 
     data = ld.read_bytes(Path(path))
     if len(data) > ld.MAX_BYTES:

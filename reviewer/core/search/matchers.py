@@ -20,7 +20,7 @@ from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Results
 from whoosh.util.numeric import byte_to_length
 
-from reviewer.core.index import (
+from reviewer.core.search.index import (
     _LengthsReader,
 )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer.core.model import Correction, Document, Entity, Fact
-from reviewer.core.review import (
+from reviewer.core.review.view import (
     DocumentView,
     build_view,
     extract_for_review,
@@ -25,7 +25,7 @@ from reviewer.core.review import (
 from reviewer.core.store import FactStatus, Note
 
 if TYPE_CHECKING:
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
 _WORD = re.compile(r"\w+(?:[-'’.&]\w+)*")
 
@@ -279,7 +279,7 @@ def add_note(ws: Workspace, doc: Document, text: str, *, target: str = "document
              note_id: int | None = None) -> int:
     quote = before = after = ""
     if start is not None and end is not None:
-        from reviewer.core.review import context_of
+        from reviewer.core.review.view import context_of
 
         quote = doc.text[start:end]
         before, after = context_of(doc.text, start, end)

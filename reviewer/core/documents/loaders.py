@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from reviewer.core.documents.structure import analyse
 from reviewer.core.model import Document
-from reviewer.core.structure import analyse
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
 

@@ -19,17 +19,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.core import loaders
+from reviewer.core.documents import loaders
 from reviewer.core.extract import extract
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.index import (
+from reviewer.core.model import BOILERPLATE, Document, Extraction
+from reviewer.core.search.index import (
     IndexRecord,
     SearchIndex,
     merge_segments,
     prepare,
     write_segment,
 )
-from reviewer.core.model import BOILERPLATE, Document, Extraction
 from reviewer.core.store import ReviewStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, current path)

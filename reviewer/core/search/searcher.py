@@ -17,17 +17,18 @@ from itertools import chain
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
-from reviewer.core.highlight import (  # noqa: F401 - fragments, read_text: part of the search API
+from reviewer.core.model import LABEL_FIELDS
+from reviewer.core.search.highlight import (  # noqa: F401 - fragments, read_text: part of the search API
     fragments,
     highlight_spans,
     highlights_anything,
     load_release_text,
     read_text,
 )
-from reviewer.core.index import (
+from reviewer.core.search.index import (
     SearchIndex,
 )
-from reviewer.core.matchers import (
+from reviewer.core.search.matchers import (
     WEIGHTING,
     DocSet,
     DocSetResults,
@@ -37,7 +38,6 @@ from reviewer.core.matchers import (
     PatternIds,
     RangeIds,
 )
-from reviewer.core.model import LABEL_FIELDS
 from reviewer.core.store import STATUSES, ReviewStore
 
 FIELD_LABELS = {name: label for label, name in LABEL_FIELDS.items()}

@@ -14,7 +14,7 @@ from reviewer.core.model import Correction, Document, Entity, Extraction, Fact
 from reviewer.core.store import FactStatus, Note, ReviewStore
 
 if TYPE_CHECKING:
-    from reviewer.core.workspace import Workspace
+    from reviewer.core.review.workspace import Workspace
 
 CONTEXT = 40  # characters kept on each side of a correction or note to re-anchor it
 
@@ -171,7 +171,7 @@ def reanchor_stored(store: ReviewStore, doc_id: int,
 def extract_for_review(ws: Workspace, doc: Document) -> Extraction:
     """The extractor's view of a loaded release, with the learned lexicon; a very long
     release is extracted from its first part only (with a warning on the document)."""
-    from reviewer.core.library import extraction_text
+    from reviewer.core.search.library import extraction_text
 
     text, limited = extraction_text(doc.text)
     if limited and limited not in doc.warnings:
