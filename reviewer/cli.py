@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - map the expected kinds to plain messages
         from reviewer.core.documents.loaders import LoadError
-        from reviewer.core.search.index import IndexLockedError
+        from reviewer.core.search import IndexLockedError
         from reviewer.core.store import StoreError
 
         if isinstance(exc, (IndexLockedError, StoreError, LoadError, FileNotFoundError,
@@ -141,7 +141,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from reviewer.core.search.searcher import QueryError
+    from reviewer.core.search import QueryError
 
     with _workspace(args) as ws:
         try:

@@ -31,6 +31,34 @@ def test_core_never_imports_qt() -> None:
     assert offenders == []
 
 
+def _modules_imported(path: Path) -> set[str]:
+    """Full names of the modules `path` imports (absolute imports only: the code base
+    uses no relative ones)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"{path}: relative import"
+            names.add(node.module)
+    return names
+
+
+def test_whoosh_stays_inside_search() -> None:
+    # Whoosh is used through its internals (pinned version): one package knows them, and
+    # the rest of Reviewer sees only the interface in reviewer/core/search/__init__.py.
+    search = ROOT / "reviewer" / "core" / "search"
+    offenders = []
+    for p in (ROOT / "reviewer").rglob("*.py"):
+        if search in p.parents:
+            continue
+        for name in _modules_imported(p):
+            if name.split(".")[0] == "whoosh" or name.startswith("reviewer.core.search."):
+                offenders.append(f"{p.relative_to(ROOT)}: {name}")
+    assert offenders == []
+
+
 def test_core_imports_without_qt_loaded() -> None:
     # Importing every core module in a fresh interpreter must not pull Qt in indirectly.
     mods = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts)

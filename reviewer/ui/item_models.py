@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from reviewer.core.model import LABEL_FIELDS, LABELS, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review.operations import EntityGroup
-from reviewer.core.search.searcher import Hit
+from reviewer.core.search import Hit
 from reviewer.core.store import DocRecord, FactStatus, Note
 
 Index = QModelIndex | QPersistentModelIndex

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.search.searcher import QueryError, Searcher, SearchResult
+from reviewer.core.documents.loaders import LoadError, load_text
+from reviewer.core.search import QueryError, Searcher, SearchResult
 from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
@@ -295,11 +296,9 @@ class LibraryPane(QWidget):
         for h in result.hits:
             if h.fragments:
                 try:
-                    from reviewer.core.search.highlight import read_text
-
-                    texts[h.doc_id] = read_text(h.path)
-                except Exception:  # noqa: BLE001 - a vanished file shows no snippet
-                    pass
+                    texts[h.doc_id] = load_text(h.path)
+                except (LoadError, OSError):
+                    pass  # a vanished or unreadable file shows no snippet
         self.results_model.set_hits(result.hits, texts)
         total = every.total if every else result.total
         self.count_label.setText(f"{total} release{'s' if total != 1 else ''}")

@@ -42,9 +42,7 @@ from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review import operations as ops
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search.highlight import highlight_spans
-from reviewer.core.search.library import ScanReport
-from reviewer.core.search.searcher import QueryError
+from reviewer.core.search import QueryError, ScanReport
 from reviewer.core.store import STATUSES, Note
 from reviewer.ui import commands as cmd
 from reviewer.ui import export_dialog
@@ -374,7 +372,7 @@ class MainWindow(QMainWindow):
         known = model._counts
         if counts:
             try:
-                known = ops.entity_counts(self.ws)
+                known = self.ws.entity_counts()
             except Exception:  # noqa: BLE001 - an index being rebuilt just shows no counts
                 known = {}
         model.set_library(self.ws.store.folders(), self.ws.store.documents(), known)
@@ -472,8 +470,7 @@ class MainWindow(QMainWindow):
         if not compute:
             return None
         try:
-            q = self.ws.searcher.parse(self.query)
-            hits = highlight_spans(q, view.document.text, self.ws.index.ix.schema)
+            hits = self.ws.searcher.highlights(self.query, view.document.text)
         except QueryError:
             hits = []
         self._hits_cache = (key, hits)
@@ -1115,7 +1112,7 @@ class MainWindow(QMainWindow):
         if self._warm_task is None:
             # Once the window is up (not before: the GIL would slow its first paint),
             # load extraction resources on a worker so a first open does not pay for them.
-            self._warm_task = WarmUpTask(self.ws.searcher, self.ws.index.ix.schema)
+            self._warm_task = WarmUpTask(self.ws.searcher)
             self._warm_task.signals.finished.connect(self.warmedUp)
             QTimer.singleShot(0, self._start_warm_up)
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from reviewer.core.search.library import Library, ScanReport
+from reviewer.core.search import Library, ScanReport
 
 if TYPE_CHECKING:
     from reviewer.core.review.workspace import Workspace
+    from reviewer.core.search import Searcher
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 
@@ -312,10 +313,10 @@ class WarmUpTask(QRunnable):
     for them. The loaders are idempotent and lock-protected: an open that races this
     simply waits for, or shares, the same resources."""
 
-    def __init__(self, searcher=None, schema=None) -> None:
+    def __init__(self, searcher: Searcher | None = None) -> None:
         super().__init__()
         self.setAutoDelete(False)
-        self.searcher, self.schema = searcher, schema
+        self.searcher = searcher
         self.signals = _WarmUpSignals()
 
     def run(self) -> None:
@@ -324,11 +325,8 @@ class WarmUpTask(QRunnable):
             from reviewer.core.extract import extract
 
             extract(WARM_UP_TEXT)
-            if self.searcher is not None and self.schema is not None:
-                from reviewer.core.search.highlight import highlight_spans
-
-                q = self.searcher.parse("revenue company million")
-                highlight_spans(q, WARM_UP_TEXT, self.schema)
+            if self.searcher is not None:
+                self.searcher.highlights("revenue company million", WARM_UP_TEXT)
         except Exception:  # noqa: BLE001 - only a head start: the real open still works
             pass
         self.signals.finished.emit(time.perf_counter() - t0)

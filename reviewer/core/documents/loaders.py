@@ -186,8 +186,25 @@ def load(path: str | os.PathLike[str]) -> Document:
     return load_bytes(read_bytes(Path(path)), path)
 
 
+def load_text(path: str | os.PathLike[str]) -> str:
+    """`load(path).text` without the structure analysis, which does not change the text
+    (for search snippets and highlights, where it would cost more than the rest)."""
+    return _decode(read_bytes(Path(path)), path)[0]
+
+
 def load_bytes(data: bytes, path: str | os.PathLike[str]) -> Document:
     """Decode bytes already read from `path` (its suffix picks the format)."""
+    text, warnings, html_title = _decode(data, path)
+    if data and not text.strip():
+        warnings.append("no text found")
+    structure = analyse(text)
+    if not structure.title and html_title:
+        structure.title = html_title  # fallback only: not in the text, so no span
+    return Document(path=str(path), text=text, warnings=warnings, structure=structure)
+
+
+def _decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, list[str], str]:
+    """(normalised text, warnings, an HTML page's <title>) of a file's bytes."""
     if len(data) > MAX_BYTES:
         raise LoadError(_too_large(len(data)))
     suffix = Path(path).suffix.lower()
@@ -203,13 +220,7 @@ def load_bytes(data: bytes, path: str | os.PathLike[str]) -> Document:
         text, html_title = html_to_text(raw)
     else:
         text, warnings = decode_bytes(data)
-    text = normalise_text(text, warnings)
-    if data and not text.strip():
-        warnings.append("no text found")
-    structure = analyse(text)
-    if not structure.title and html_title:
-        structure.title = html_title  # fallback only: not in the text, so no span
-    return Document(path=str(path), text=text, warnings=warnings, structure=structure)
+    return normalise_text(text, warnings), warnings, html_title
 
 
 # --------------------------------------------------------------------------- docx

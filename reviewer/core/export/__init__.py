@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer.core.export.atomic import ExportError, atomic_write
+from reviewer.core.export.errors import ExportError
 from reviewer.core.export.memo import DEFAULT_TITLE, Progress, Release, build_memo, release_summary
 from reviewer.core.export.summary import generated_summary
 from reviewer.core.export.wordml import clean
+from reviewer.core.files import WriteError, atomic_write
 
 if TYPE_CHECKING:
     from reviewer.core.review.workspace import Workspace
@@ -76,7 +77,10 @@ def export_memo(ws: Workspace, doc_ids: Sequence[int], out: str | os.PathLike[st
                       aliases=ws.store.aliases())
     if progress is not None:
         progress(total, total + 1, str(target))
-    path = atomic_write(target, memo.save)
+    try:
+        path = atomic_write(target, memo.save)
+    except WriteError as exc:
+        raise ExportError(str(exc)) from exc
     if progress is not None:
         progress(total + 1, total + 1, str(target))
     return path

@@ -13,7 +13,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from reviewer.core.export.atomic import ExportError
+from reviewer.core.export.errors import ExportError
 from reviewer.core.export.wordml import clean
 
 

@@ -20,8 +20,8 @@ from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reviewer.core.export.atomic import ExportError
 from reviewer.core.export.comments import add_note_comment
+from reviewer.core.export.errors import ExportError
 from reviewer.core.export.summary import (
     enclosing_sentence,
     generated_summary,

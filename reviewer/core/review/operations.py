@@ -6,12 +6,8 @@ an edit is cheap (no re-extraction): that is what keeps a correction visible at 
 """
 from __future__ import annotations
 
-import json
-import os
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer.core.model import Correction, Document, Entity, Fact
@@ -312,66 +308,6 @@ def next_unreviewed(ws: Workspace, current: int | None) -> int | None:
 
 # -- library -----------------------------------------------------------------------------
 
-ENTITY_COUNTS_FILE = "entity_counts.json"
-
-
-def _index_key(ws: Workspace) -> list | None:
-    """Identifies one committed state of the index: its generation and TOC file."""
-    ix = ws.index.ix
-    try:
-        gen = ix.latest_generation()
-        toc = Path(ws.index.directory) / f"_{ix.indexname}_{gen}.toc"
-        st = toc.stat()
-    except (AttributeError, OSError, ValueError):
-        return None
-    return [str(ws.index.directory), gen, st.st_size, st.st_mtime_ns]
-
-
-def entity_counts(ws: Workspace) -> dict[int, int]:
-    """Distinct entities per indexed release, read from the index (no extraction).
-    Reading every release's stored fields takes most of a second at 25,000 releases, so
-    the counts are kept per index state, in memory and in the data folder (a restart
-    with an unchanged index reads one small file)."""
-    key = _index_key(ws)
-    cached = getattr(ws, "_entity_counts", None)
-    if key is not None and cached is not None and cached[0] == key:
-        return dict(cached[1])
-    path = Path(ws.data_dir) / ENTITY_COUNTS_FILE
-    if key is not None:
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            if raw.get("key") == key:
-                out = {int(k): int(v) for k, v in raw["counts"].items()}
-                ws._entity_counts = (key, out)
-                return dict(out)
-        except (OSError, ValueError, KeyError, AttributeError, TypeError):
-            pass
-    out = _read_entity_counts(ws)
-    if key is not None:
-        ws._entity_counts = (key, out)
-        if not ws.readonly:
-            tmp = path.with_name(path.name + ".tmp")
-            try:
-                tmp.write_text(json.dumps({"key": key, "counts": out}), encoding="utf-8")
-                os.replace(tmp, path)
-            except OSError:
-                pass
-    return dict(out)
-
-
-def _read_entity_counts(ws: Workspace) -> dict[int, int]:
-    out: dict[int, int] = {}
-    with ws.index.ix.searcher() as s:
-        for stored in s.all_stored_fields():
-            raw = stored.get("facets")
-            try:
-                values = json.loads(raw) if raw else {}
-            except ValueError:
-                values = {}
-            out[int(stored["doc_id"])] = sum(len(v) for v in values.values())
-    return out
-
-
 def docs_mentioning(ws: Workspace, needle: str, limit: int = 5000) -> list[int]:
     """Ids of releases whose text contains the phrase (to re-index after a library label)."""
     phrase = needle.replace('"', " ").strip()
@@ -383,7 +319,3 @@ def docs_mentioning(ws: Workspace, needle: str, limit: int = 5000) -> list[int]:
     except Exception:  # noqa: BLE001 - a query the parser rejects simply finds nothing
         return []
     return [h.doc_id for h in result.hits]
-
-
-def status_counts(statuses: list[str]) -> Counter:
-    return Counter(statuses)

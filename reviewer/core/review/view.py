@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from reviewer.core.extract import extract
+from reviewer.core.analysis import analyse
 from reviewer.core.model import Correction, Document, Entity, Extraction, Fact
 from reviewer.core.store import FactStatus, Note, ReviewStore
 
@@ -171,12 +171,10 @@ def reanchor_stored(store: ReviewStore, doc_id: int,
 def extract_for_review(ws: Workspace, doc: Document) -> Extraction:
     """The extractor's view of a loaded release, with the learned lexicon; a very long
     release is extracted from its first part only (with a warning on the document)."""
-    from reviewer.core.search.library import extraction_text
-
-    text, limited = extraction_text(doc.text)
+    extraction, limited = analyse(doc, ws.library.lexicon())
     if limited and limited not in doc.warnings:
         doc.warnings.append(limited)
-    return extract(text, doc.structure if text is doc.text else None, ws.library.lexicon())
+    return extraction
 
 
 def build_view(ws: Workspace, doc: Document, extracted: list[Entity],

@@ -12,9 +12,7 @@ from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
 from reviewer.core.review.view import reanchor_stored
-from reviewer.core.search.index import INDEX_NAME, SearchIndex, make_schema
-from reviewer.core.search.library import Library
-from reviewer.core.search.searcher import Searcher
+from reviewer.core.search import Library, Searcher, SearchIndex
 from reviewer.core.store import ReviewStore
 
 try:  # POSIX advisory locks; on Windows the store's own locking still serialises writes
@@ -23,16 +21,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 
-class _ReadOnlyIndex(SearchIndex):
-    """The index of a second, read-only instance: an index it cannot open (missing, damaged,
-    or half-written by the writing instance) is replaced by an empty one in memory, not
-    rebuilt on disk under the writer's feet."""
-
-    def _create(self):  # noqa: ANN202 - a whoosh Index
-        from whoosh.filedb.filestore import RamStorage
-
-        self.rebuilt = True
-        return RamStorage().create_index(make_schema(), indexname=INDEX_NAME)
+ENTITY_COUNTS_FILE = "entity_counts.json"
 
 
 class Workspace:
@@ -56,7 +45,7 @@ class Workspace:
         if not self.readonly:
             self.store.daily_backup()
         # A read-only instance must never delete or rebuild the writer's index.
-        self.index = (_ReadOnlyIndex if self.readonly else SearchIndex)(self.data_dir / "index")
+        self.index = SearchIndex(self.data_dir / "index", readonly=self.readonly)
         self.library = Library(self.store, self.index)
         self.searcher = Searcher(self.index, self.store)
 
@@ -111,6 +100,10 @@ class Workspace:
         # follow their text (persisted), and what cannot be found is kept as orphaned.
         reanchor_stored(self.store, doc_id, doc.text)
         return doc
+
+    def entity_counts(self) -> dict[int, int]:
+        """Distinct entities per indexed release (cached in the data folder)."""
+        return self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
 
     def doc_id_for_path(self, path: str | Path) -> int | None:
         rec = self.store.document_by_path(str(Path(path).expanduser().resolve()))

@@ -1,1 +1,19 @@
-"""The library's full-text index and search. Whoosh is used here and nowhere else."""
+"""The library's full-text index and search. Whoosh is used here and nowhere else.
+
+The rest of Reviewer uses these names only; none of them hands out a Whoosh object:
+
+- `Library`: folders of releases scanned incrementally into the index and the store
+  (`scan` returns a `ScanReport`; a cancelled scan keeps what it finished);
+- `Searcher`: `search(query)` gives a `SearchResult` of `Hit`s with highlight offsets and
+  facet counts, `highlights(query, text)` the hit offsets in one release's text;
+- `SearchIndex`: the index on disk, a cache rebuilt from the files when it is damaged
+  (`entity_counts` per release for the library list);
+- `QueryError` (a query that cannot be understood), `IndexLockedError` (another
+  Reviewer is writing the index).
+"""
+from reviewer.core.search.index import IndexLockedError, SearchIndex
+from reviewer.core.search.library import Cancelled, Library, ScanReport
+from reviewer.core.search.searcher import Hit, QueryError, Searcher, SearchResult
+
+__all__ = ["Cancelled", "Hit", "IndexLockedError", "Library", "QueryError", "ScanReport",
+           "SearchIndex", "SearchResult", "Searcher"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from itertools import chain, compress
-from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
@@ -25,29 +24,6 @@ def highlights_anything(q: wq.Query, schema) -> bool:
     terms, phrases = _query_parts(q)
     return any(f in schema and f not in ("doc_id", "path", "status", "date")
                for f in chain((f for f, _ in terms), (f for f, _ in phrases)))
-
-
-def load_release_text(path: str) -> str:
-    """`loaders.load(path).text`: the same decoding and normalisation steps as
-    `loaders.load_bytes`, without the structure analysis, which does not change the
-    text and cost more than everything else of a hit's highlighting."""
-    from reviewer.core.documents import loaders as ld
-
-    data = ld.read_bytes(Path(path))
-    if len(data) > ld.MAX_BYTES:
-        raise ld.LoadError(ld._too_large(len(data)))
-    if not data:
-        return ""
-    suffix = Path(path).suffix.lower()
-    warnings: list[str] = []
-    if suffix == ".docx":
-        text = ld._docx_text(data)
-    elif suffix in (".html", ".htm"):
-        raw, warnings = ld.decode_bytes(data, declared=ld._meta_charset(data))
-        text, _ = ld.html_to_text(raw)
-    else:
-        text, warnings = ld.decode_bytes(data)
-    return ld.normalise_text(text, warnings)
 
 
 def _query_parts(q: wq.Query) -> tuple[set[tuple[str, str]], list[tuple[str, list[str]]]]:
@@ -193,7 +169,3 @@ def fragments(text: str, spans: list[tuple[int, int]], *, width: int = 160,
         if len(out) >= limit:
             break
     return out
-
-
-def read_text(path: str | Path) -> str:
-    return load_release_text(str(path))

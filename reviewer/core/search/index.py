@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import re
 import shutil
@@ -16,13 +17,17 @@ from whoosh.analysis.filters import STOP_WORDS
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter
 from whoosh.codec.whoosh3 import _lenfield as _length_field
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, LockError
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, PostingPool, SegmentWriter
 
+from reviewer.core.files import WriteError, atomic_write_text
 from reviewer.core.model import LABEL_FIELDS
+
+log = logging.getLogger(__name__)
 
 INDEX_NAME = "reviewer"
 SCHEMA_VERSION = "2"
@@ -260,11 +265,18 @@ class IndexRecord:
 
 
 class SearchIndex:
-    """Owns the Whoosh index in `directory`; one writer at a time."""
+    """Owns the Whoosh index in `directory`; one writer at a time.
 
-    def __init__(self, directory: str | Path) -> None:
+    A `readonly` index belongs to a second instance of Reviewer on the same data folder:
+    an index it cannot open (missing, damaged, or half-written by the writing instance)
+    is replaced by an empty one in memory, never rebuilt on disk under the writer's feet.
+    """
+
+    def __init__(self, directory: str | Path, *, readonly: bool = False) -> None:
         self.directory = Path(directory)
+        self.readonly = readonly
         self.rebuilt = False  # True when the index had to be created from scratch
+        self._counts: tuple[list[object], dict[int, int]] | None = None
         self._ix = self._open_or_create()
 
     def _open_or_create(self) -> windex.Index:
@@ -281,11 +293,13 @@ class SearchIndex:
         return self._create()
 
     def _create(self) -> windex.Index:
+        self.rebuilt = True
+        if self.readonly:
+            return RamStorage().create_index(make_schema(), indexname=INDEX_NAME)
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory.mkdir(parents=True, exist_ok=True)
         ix = windex.create_in(str(self.directory), make_schema(), indexname=INDEX_NAME)
         (self.directory / "SCHEMA").write_text(SCHEMA_VERSION)
-        self.rebuilt = True
         return ix
 
     def reset(self) -> None:
@@ -376,6 +390,57 @@ class SearchIndex:
     def cancel(writer: IndexWriter) -> None:
         _close_writer_searcher(writer)
         writer.cancel()
+
+    def entity_counts(self, cache: Path | None = None) -> dict[int, int]:
+        """Distinct entities per indexed release, read from the index (no extraction).
+
+        Reading every release's stored fields takes most of a second at 25,000 releases,
+        so the counts are kept per committed index state: in memory, and in the file
+        `cache` when given (a restart with an unchanged index reads one small file)."""
+        key = self._state_key()
+        if key is not None and self._counts is not None and self._counts[0] == key:
+            return dict(self._counts[1])
+        if key is not None and cache is not None:
+            try:
+                raw = json.loads(cache.read_text(encoding="utf-8"))
+                if raw.get("key") == key:
+                    out = {int(k): int(v) for k, v in raw["counts"].items()}
+                    self._counts = (key, out)
+                    return dict(out)
+            except (OSError, ValueError, KeyError, AttributeError, TypeError):
+                pass  # no cache yet, or an unreadable one: read the index
+        out = self._read_entity_counts()
+        if key is not None:
+            self._counts = (key, out)
+            if cache is not None and not self.readonly:
+                try:
+                    atomic_write_text(cache, json.dumps({"key": key, "counts": out}))
+                except WriteError as exc:
+                    log.warning("entity counts not cached: %s", exc)
+        return dict(out)
+
+    def _state_key(self) -> list[object] | None:
+        """Identifies one committed state of the index: its generation and TOC file."""
+        ix = self._ix
+        try:
+            gen = ix.latest_generation()
+            toc = self.directory / f"_{ix.indexname}_{gen}.toc"
+            st = toc.stat()
+        except (AttributeError, OSError, ValueError):
+            return None
+        return [str(self.directory), gen, st.st_size, st.st_mtime_ns]
+
+    def _read_entity_counts(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        with self._ix.searcher() as s:
+            for stored in s.all_stored_fields():
+                raw = stored.get("facets")
+                try:
+                    values = json.loads(raw) if raw else {}
+                except ValueError:
+                    values = {}
+                out[int(stored["doc_id"])] = sum(len(v) for v in values.values())
+        return out
 
     def indexed_ids(self) -> set[int]:
         with self._ix.searcher() as s:

@@ -19,10 +19,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewer.core.analysis import analyse
 from reviewer.core.documents import loaders
-from reviewer.core.extract import extract
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.model import BOILERPLATE, Document, Extraction
+from reviewer.core.model import BOILERPLATE
 from reviewer.core.search.index import (
     IndexRecord,
     SearchIndex,
@@ -86,30 +86,6 @@ def walk_supported(root: Path,
                 yield path
 
 
-def analyse(doc: Document, lexicon: Lexicon | None = None) -> Extraction:
-    """Entities and facts for a loaded document (the one entry point the app uses)."""
-    return extract(doc.text, doc.structure, lexicon)
-
-
-#: Entities are extracted from at most this many characters of a release (a release is a
-#: few thousand; extraction takes ~3 s per million). The whole text is still indexed.
-MAX_EXTRACT_CHARS = 500_000
-
-
-def extraction_text(text: str) -> tuple[str, str]:
-    """(text to extract entities from, warning): a prefix ending at a line break when the
-    release is longer than MAX_EXTRACT_CHARS, so a huge file cannot stall a scan."""
-    if len(text) <= MAX_EXTRACT_CHARS:
-        return text, ""
-    cut = text.rfind("\n", 0, MAX_EXTRACT_CHARS)
-    if cut < MAX_EXTRACT_CHARS // 2:
-        cut = text.rfind(" ", 0, MAX_EXTRACT_CHARS)
-        if cut < MAX_EXTRACT_CHARS // 2:
-            cut = MAX_EXTRACT_CHARS
-    return text[:cut], (f"very long release ({len(text):,} characters): entities extracted "
-                        f"from the first {cut:,} characters only")
-
-
 def build_record(path: str, data: bytes, size: int, mtime_ns: int,
                  lexicon: Lexicon | None = None) -> IndexRecord:
     """Load, structure and extract one file into an IndexRecord. Never raises for a bad
@@ -131,10 +107,9 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
     rec.body, rec.boiler = "\n".join(body), "\n".join(boiler)
     if st.dateline and st.dateline.iso:
         rec.date = _iso_to_datetime(st.dateline.iso)
-    bounded, limited = extraction_text(text)
+    extraction, limited = analyse(doc, lexicon)
     if limited:
         rec.warnings.append(limited)
-    extraction = extract(bounded, st if bounded is text else None, lexicon)
     values: dict[str, list[str]] = {}
     for ent in extraction.entities:
         name = ent.canonical or ent.text

@@ -17,17 +17,10 @@ from itertools import chain
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
+from reviewer.core.documents import loaders
 from reviewer.core.model import LABEL_FIELDS
-from reviewer.core.search.highlight import (  # noqa: F401 - fragments, read_text: part of the search API
-    fragments,
-    highlight_spans,
-    highlights_anything,
-    load_release_text,
-    read_text,
-)
-from reviewer.core.search.index import (
-    SearchIndex,
-)
+from reviewer.core.search.highlight import fragments, highlight_spans, highlights_anything
+from reviewer.core.search.index import SearchIndex
 from reviewer.core.search.matchers import (
     WEIGHTING,
     DocSet,
@@ -92,11 +85,16 @@ class Searcher:
                  load_text: Callable[[str], str] | None = None) -> None:
         self.index = index
         self.store = store
-        self._load_text = load_text or load_release_text
+        self._load_text = load_text or loaders.load_text
         self._facet_cache: tuple[object, tuple] | None = None
         self._searcher = None
         self._lock = threading.RLock()
         self._parser = MultifieldParser(list(TEXT_FIELDS), index.ix.schema)
+
+    def highlights(self, query: str, text: str) -> list[tuple[int, int]]:
+        """Where `query`'s words and phrases occur in `text` (a release's current text),
+        as sorted (start, end) offsets. Raises QueryError."""
+        return highlight_spans(self.parse(query), text, self.index.ix.schema)
 
     def parse(self, text: str) -> wq.Query:
         """The query as Whoosh objects (statuses as document-id terms), e.g. for
@@ -213,45 +211,44 @@ class Searcher:
     def _search(self, text: str, q: wq.Query, s, limit: int | None, with_highlights: bool,
                 with_facets: bool) -> SearchResult:
         schema = s.schema
-        if s is not None:
-            # One pass also without facets: exact totals (Whoosh's quality skipping made
-            # them estimates, and an undercount when segments' matchers differ).
-            one_pass = limit is not None and not isinstance(q, wq.Every)
-            if one_pass and isinstance(q, DocSet):
-                # A status alone: every document scores the same, so the top N are the
-                # lowest document numbers, as the collector orders ties.
-                collector = DocSetResults(q, s, limit)
-                results = collector.results()
-            elif one_pass:
-                # Find the matches once, scoring for the top N and keeping all for the
-                # facets, instead of a top-N search and a second full match for the
-                # facets. Phrases match by decoding positions: twice was the slow part.
-                # (Block-quality skipping saved nothing here: every query measured
-                # faster in one pass, plain words too.)
-                collector = KeepAllCollector(limit)
-                s.search_with_collector(q, collector)
-                results = collector.results()
-            else:
-                results = s.search(q, limit=limit)
-            hits = []
-            for r in results:
-                doc_id = int(r["doc_id"])
-                d = r.get("date")
-                hits.append(Hit(doc_id=doc_id, path=r["path"], title=r.get("title", ""),
-                                score=float(r.score), date=d.date().isoformat() if d else ""))
-            for hit in hits:  # the shown hits' statuses, not the whole library's
-                hit.status = self.store.status(hit.doc_id) or "unreviewed"
-            total = len(results) if results.has_exact_length() else results.estimated_length()
-            facets: dict[str, Counter] = {}
-            if with_facets:
-                facets = self._facets(s, q, collector.all_ids() if one_pass else None)
-                total = max(total, 0)
+        # One pass also without facets: exact totals (Whoosh's quality skipping made
+        # them estimates, and an undercount when segments' matchers differ).
+        one_pass = limit is not None and not isinstance(q, wq.Every)
+        if one_pass and isinstance(q, DocSet):
+            # A status alone: every document scores the same, so the top N are the
+            # lowest document numbers, as the collector orders ties.
+            collector = DocSetResults(q, s, limit)
+            results = collector.results()
+        elif one_pass:
+            # Find the matches once, scoring for the top N and keeping all for the
+            # facets, instead of a top-N search and a second full match for the
+            # facets. Phrases match by decoding positions: twice was the slow part.
+            # (Block-quality skipping saved nothing here: every query measured
+            # faster in one pass, plain words too.)
+            collector = KeepAllCollector(limit)
+            s.search_with_collector(q, collector)
+            results = collector.results()
+        else:
+            results = s.search(q, limit=limit)
+        hits = []
+        for r in results:
+            doc_id = int(r["doc_id"])
+            d = r.get("date")
+            hits.append(Hit(doc_id=doc_id, path=r["path"], title=r.get("title", ""),
+                            score=float(r.score), date=d.date().isoformat() if d else ""))
+        for hit in hits:  # the shown hits' statuses, not the whole library's
+            hit.status = self.store.status(hit.doc_id) or "unreviewed"
+        total = len(results) if results.has_exact_length() else results.estimated_length()
+        facets: dict[str, Counter] = {}
+        if with_facets:
+            facets = self._facets(s, q, collector.all_ids() if one_pass else None)
+            total = max(total, 0)
         if with_highlights and hits and highlights_anything(q, schema):
             for hit in hits:
                 try:
                     body = self._load_text(hit.path)
-                except Exception:  # noqa: BLE001 - a vanished file simply has no highlights
-                    continue
+                except (loaders.LoadError, OSError):
+                    continue  # a vanished or unreadable file simply has no highlights
                 hit.highlights = highlight_spans(q, body, schema)
                 hit.fragments = fragments(body, hit.highlights)
         return SearchResult(query=text, total=total, hits=hits, facets=facets)

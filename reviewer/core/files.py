@@ -1,8 +1,9 @@
-"""Write a file all at once or not at all.
+"""Write a file all at once or not at all: the one way Reviewer replaces a file.
 
-The memo is written to a temporary file in the target folder (same filesystem, so the
-final rename is atomic) and moved into place with os.replace. A crash, a full disk or an
-exception half-way leaves the previous memo untouched and no partial file behind.
+The content is written to a temporary file in the target folder (same filesystem, so the
+final rename is atomic), flushed to disk and moved into place with os.replace. A crash, a
+full disk or an exception half-way leaves the previous file untouched and no partial file
+behind. Used for Word memos and for the caches kept in the data folder.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-class ExportError(Exception):
-    """The memo cannot be written or built; the message says why, in plain words."""
+class WriteError(Exception):
+    """The file cannot be written; the message names it and says why, in plain words."""
 
 
 _umask_lock = threading.Lock()
@@ -55,25 +56,25 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], object]) -> Path:
     """Call write(fh) on a temporary file next to `path`, then move it over `path`.
 
-    Raises ExportError (with the path and a plain reason) when the file cannot be written;
+    Raises WriteError (with the path and a plain reason) when the file cannot be written;
     any other exception from `write` propagates after the temporary file is removed.
     """
     target = Path(path).expanduser()
     if target.is_dir():
-        raise ExportError(f"cannot write {target}: it is a folder")
+        raise WriteError(f"cannot write {target}: it is a folder")
     folder = target.parent if str(target.parent) else Path(".")
     if target.exists() and not os.access(target, os.W_OK):
         # os.replace would happily swap out a read-only file; respect the user's intent.
-        raise ExportError(f"cannot write {target}: permission denied (the file is read-only"
+        raise WriteError(f"cannot write {target}: permission denied (the file is read-only"
                           " or open in another program)")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".~{target.stem}.", suffix=".tmp",
                                         dir=folder)
     except OSError as exc:
-        raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+        raise WriteError(f"cannot write {target}: {_reason(exc)}") from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -81,7 +82,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp creates 0600; a memo is an ordinary document, so give it the mode any
-        # new file would get (or keep the mode of the memo it replaces).
+        # new file would get (or keep the mode of the file it replaces).
         if target.exists():
             mode = target.stat().st_mode & 0o7777
         else:
@@ -90,7 +91,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
         os.replace(tmp, target)
     except OSError as exc:
         _discard(tmp)
-        raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
+        raise WriteError(f"cannot write {target}: {_reason(exc)}") from exc
     except BaseException:
         _discard(tmp)
         raise
@@ -119,3 +120,8 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """`atomic_write` of a UTF-8 text."""
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
