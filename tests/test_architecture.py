@@ -138,3 +138,15 @@ def test_mypy_clean() -> None:
 
 def test_package_is_marked_typed() -> None:
     assert (ROOT / "reviewer" / "py.typed").is_file()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("importlinter") is None,
+                    reason="import-linter not installed")
+def test_layers_contract() -> None:
+    # The layers in pyproject.toml ([tool.importlinter]): ui -> core; in core, export and
+    # review above search, search above extract, extract above documents and the store.
+    code = ("import sys; from importlinter.cli import lint_imports; "
+            "sys.exit(lint_imports(no_logo=True))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
