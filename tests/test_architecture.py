@@ -102,12 +102,7 @@ TYPE_RATCHET = {
     "reviewer.core.extract.facts",
     "reviewer.core.extract.lexicon",
     "reviewer.core.extract.patterns",
-    "reviewer.core.search.highlight",
-    "reviewer.core.search.index",
-    "reviewer.core.search.library",
-    "reviewer.core.search.matchers",
     "reviewer.core.review.operations",
-    "reviewer.core.search.searcher",
     "reviewer.core.review.workspace",
     "reviewer.ui.main_window",
 }

@@ -96,3 +96,11 @@ def test_readonly_store_refuses_writes(tmp_path: Path) -> None:
     ro = ReviewStore(path, readonly=True)
     with pytest.raises(StoreError, match="read-only"):
         ro.upsert_document("/a", sha256="", size=0, mtime_ns=0)
+
+
+def test_migrations_split_on_whole_statements() -> None:
+    from reviewer.core.store import _split_sql
+
+    script = ("CREATE TABLE t (a TEXT DEFAULT 'x;y');\n"
+              "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 'z'; END;\n")
+    assert [s.split()[1] for s in _split_sql(script)] == ["TABLE", "TRIGGER"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from reviewer.core.documents.dates import MONTH_PATTERN, iso_date, month_number
 from reviewer.core.model import BODY, BOILERPLATE, DATELINE, TITLE, Block, Dateline, Structure
 
 # Only this much of a line is examined by the per-line rules: keeps work linear even for
@@ -17,12 +18,7 @@ _TITLE_LINES = 5
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH = MONTH_PATTERN
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?[ \t]+"
 _ORD = r"(?:st|nd|rd|th)?"
 _DATE_CORE = (
@@ -38,22 +34,17 @@ _DATE_RE = re.compile(rf"(?i:{_WEEKDAY})?(?P<date>(?i:{_DATE_CORE})){_TIME}")
 
 
 def _iso(m: re.Match[str]) -> str:
-    """ISO date from a _DATE_RE match: YYYY-MM-DD, YYYY-MM without a day, "" without a year."""
+    """ISO date from a _DATE_RE match: YYYY-MM-DD, YYYY-MM without a day, "" without a
+    year or when the date does not exist."""
     g = m.groupdict()
     for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), (None, "m3", "y3")):
         if g.get(mo):
             year = g.get(y)
             if not year:
                 return ""
-            month = _MONTHS[g[mo][:3].lower()]
-            if d is None:
-                return f"{int(year):04d}-{month:02d}"
-            day = int(g[d])
-            return f"{int(year):04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 else ""
+            return iso_date(int(year), month_number(g[mo]), int(g[d]) if d else None)
     if g.get("y4"):
-        month, day = int(g["m4"]), int(g["d4"])
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{g['y4']}-{month:02d}-{day:02d}"
+        return iso_date(int(g["y4"]), int(g["m4"]), int(g["d4"]))
     return ""
 
 

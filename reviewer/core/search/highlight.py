@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from itertools import chain, compress
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
@@ -19,7 +20,7 @@ from reviewer.core.search.index import (
 )
 
 
-def highlights_anything(q: wq.Query, schema) -> bool:
+def highlights_anything(q: wq.Query, schema: Any) -> bool:
     """Whether `highlight_spans` can find anything for `q` (a status alone cannot)."""
     terms, phrases = _query_parts(q)
     return any(f in schema and f not in ("doc_id", "path", "status", "date")
@@ -50,7 +51,7 @@ def _query_parts(q: wq.Query) -> tuple[set[tuple[str, str]], list[tuple[str, lis
     return terms, phrases
 
 
-def highlight_spans(q: wq.Query, text: str, schema) -> list[tuple[int, int]]:
+def highlight_spans(q: wq.Query, text: str, schema: Any) -> list[tuple[int, int]]:
     """Offsets of every place in `text` that the query's words or phrases match."""
     terms, phrases = _query_parts(q)
     fields = {f for f, _ in terms} | {f for f, _ in phrases}

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as windex
 from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
@@ -37,7 +38,7 @@ class IndexLockedError(Exception):
     """Another process holds the index writer lock."""
 
 
-class Postings(tuple):
+class Postings(tuple[tuple[bytes, int, float, bytes], ...]):
     """A field's postings, (term bytes, freq, weight, encoded positions), computed from
     its text by the field's own analyser in a worker process (see `prepare`)."""
 
@@ -48,7 +49,7 @@ class PreTEXT(TEXT):
     """A TEXT field that also takes `Postings` made elsewhere, so tokenising and stemming
     run in the extraction workers and the single index writer only adds postings."""
 
-    def index(self, value, **kwargs):
+    def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, Postings):
             return value
         return super().index(value, **kwargs)
@@ -80,10 +81,10 @@ def make_schema() -> Schema:
 class _InlinePostingsWriter(W3PostingsWriter):
     # Whoosh 2.7.4 calls a non-existent `set_inline` when it inlines; the reader side
     # (`set_inlined` / `inlined_postings`) works, so only the writer needs the fix.
-    def finish_postings(self):
+    def finish_postings(self) -> Any:
         # Only postings that all carry a value: Whoosh's inline reader hands '' (str)
         # back for a missing one, which a later segment merge rejects.
-        terminfo = self._terminfo
+        terminfo: Any = self._terminfo  # type: ignore[has-type]  # set by Whoosh
         if (not self.written() and len(self) < self._inlinelimit
                 and len(self._values) == len(self._ids)):
             terminfo.add_block(self)
@@ -100,7 +101,7 @@ class _LengthsReader(W3PerDocReader):
     """Field lengths read once per field into memory: the segment writer asks for a
     length for every posting it writes, and BM25 for every document it scores."""
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
         cache = self.__dict__.setdefault("_rv_lengths", {})
         values = cache.get(fieldname)
         if values is None:
@@ -127,12 +128,12 @@ class Codec(W3Codec):
     def __init__(self) -> None:
         super().__init__(inlinelimit=8)
 
-    def postings_writer(self, dbfile, byteids=False):
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         return _InlinePostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                      compression=self._compression,
                                      inlinelimit=self._inlinelimit)
 
-    def per_document_reader(self, storage, segment):
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
         return _LengthsReader(storage, segment)
 
 
@@ -163,7 +164,7 @@ _CHECK_TEXT = ("The Company's Q3 revenues rose 12.5% to $4.2 million, as the CEO
                "\"We're running, jumped and generalizations at e.g. U.S.A. 2024-05-01.\"")
 
 
-def _fast_stemmed(fieldobj, text: str) -> Postings:
+def _fast_stemmed(fieldobj: Any, text: str) -> Postings:
     stems = _stems
     if len(stems) > 300_000:
         stems.clear()
@@ -188,7 +189,7 @@ def _fast_stemmed(fieldobj, text: str) -> Postings:
                     for w, p in poses.items())
 
 
-def stemmed_postings(fieldobj, text: str) -> Postings:
+def stemmed_postings(fieldobj: Any, text: str) -> Postings:
     """The postings `fieldobj.index(text)` gives for a StemmingAnalyzer field."""
     global _fast_ok
     if _fast_ok is None:
@@ -218,7 +219,7 @@ def stemmed_query_tokens(text: str) -> list[tuple[str, int, int]]:
 _query_ok: dict[int, bool] = {}
 
 
-def stemmed_query_tokens_ok(analyzer) -> bool:
+def stemmed_query_tokens_ok(analyzer: Any) -> bool:
     """Whether `stemmed_query_tokens` reproduces this analyser (checked once each)."""
     ok = _query_ok.get(id(analyzer))
     if ok is None:
@@ -312,7 +313,7 @@ class SearchIndex:
         return self._ix
 
     def doc_count(self) -> int:
-        return self._ix.doc_count()
+        return int(self._ix.doc_count())
 
     def writer(self, *, limitmb: int = 128, lock: bool = True) -> IndexWriter:
         try:
@@ -324,7 +325,7 @@ class SearchIndex:
         return (f"The index in {self.directory} is locked: another Reviewer is indexing "
                 "this data folder. Wait for it to finish, or close it, and try again.")
 
-    def hold_lock(self):
+    def hold_lock(self) -> Any:
         """Take the writer lock for a whole parallel scan (its per-batch writers are
         opened with `lock=False`). Raises IndexLockedError when another holds it."""
         lock = self._ix.lock("WRITELOCK")
@@ -352,7 +353,7 @@ class SearchIndex:
         writer.commit(merge=merge)
 
     @staticmethod
-    def add_segments(writer: IndexWriter, segments: list, *, clean: bool = True,
+    def add_segments(writer: IndexWriter, segments: list[Any], *, clean: bool = True,
                      replace: Iterable[str] = ()) -> None:
         """Commit `writer` (its deletions) with segments finished by worker processes
         appended as they are, without merging (as Whoosh's MpWriter(multisegment=True)
@@ -383,7 +384,7 @@ class SearchIndex:
         for tmp in self.directory.glob(f"{INDEX_NAME}.*.tmp"):
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def segments(self) -> list:
+    def segments(self) -> list[Any]:
         return list(self._ix._segments())
 
     @staticmethod
@@ -450,9 +451,9 @@ class SearchIndex:
         self._ix.close()
 
 
-def document_fields(doc_id: int, rec: IndexRecord) -> dict:
+def document_fields(doc_id: int, rec: IndexRecord) -> dict[str, Any]:
     """The Whoosh fields of one release."""
-    fields = {
+    fields: dict[str, Any] = {
         "doc_id": str(doc_id),
         "path": rec.path,
         "title": rec.title,
@@ -496,7 +497,7 @@ def _segment_writer(directory: str) -> SegmentWriter:
 
 
 def write_segment(directory: str, docs: list[tuple[int, IndexRecord]],
-                  stop=None) -> object | None:
+                  stop: Any = None) -> Any:
     """Write `docs` ((doc_id, record) with postings prepared) as one new segment; None
     when there is nothing to write or `stop` (an Event) was set meanwhile."""
     if not docs:
@@ -517,7 +518,7 @@ def write_segment(directory: str, docs: list[tuple[int, IndexRecord]],
         raise
 
 
-def merge_segments(directory: str, segments: list) -> object:
+def merge_segments(directory: str, segments: list[Any]) -> Any:
     """Write the live documents of `segments` into one new segment (in a worker)."""
     w = _segment_writer(directory)
     try:
@@ -541,7 +542,7 @@ def merge_segments(directory: str, segments: list) -> object:
 _SEARCHER_ATTR = "_reviewer_searcher"
 
 
-def _writer_searcher(writer: IndexWriter):
+def _writer_searcher(writer: IndexWriter) -> Any:
     s = getattr(writer, _SEARCHER_ATTR, None)
     if s is None:
         s = writer.searcher()

@@ -7,20 +7,21 @@ and keeps its identity, so its corrections and notes follow it.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import math
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reviewer.core.analysis import analyse
 from reviewer.core.documents import loaders
+from reviewer.core.documents.dates import iso_to_datetime
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.model import BOILERPLATE
 from reviewer.core.search.index import (
@@ -30,9 +31,10 @@ from reviewer.core.search.index import (
     prepare,
     write_segment,
 )
-from reviewer.core.store import ReviewStore
+from reviewer.core.store import DocRecord, ReviewStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, current path)
+_T = TypeVar("_T")
 
 
 class Cancelled(Exception):
@@ -99,14 +101,15 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
     rec.warnings = list(doc.warnings)
     text, st = doc.text, doc.structure
     rec.title = st.title or Path(path).stem
-    body, boiler = [], []
+    body: list[str] = []
+    boiler: list[str] = []
     for block in st.blocks:
         (boiler if block.kind == BOILERPLATE else body).append(text[block.start:block.end])
     if not st.blocks:
         body.append(text)
     rec.body, rec.boiler = "\n".join(body), "\n".join(boiler)
     if st.dateline and st.dateline.iso:
-        rec.date = _iso_to_datetime(st.dateline.iso)
+        rec.date = iso_to_datetime(st.dateline.iso)
     extraction, limited = analyse(doc, lexicon)
     if limited:
         rec.warnings.append(limited)
@@ -120,20 +123,11 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
     return rec
 
 
-def _iso_to_datetime(iso: str) -> _dt.datetime | None:
-    """'2021-05-27', '2021-05' or '2021' (a dateline without day or month) as a datetime."""
-    parts = iso.split("-")[:3]
-    try:
-        return _dt.datetime(*(int(p) for p in parts + ["1"] * (3 - len(parts))))
-    except ValueError:
-        return None
-
-
 _worker_lexicon: Lexicon | None = None
-_worker_stop = None  # a multiprocessing Event: the scan was cancelled
+_worker_stop: Any = None  # a multiprocessing Event: the scan was cancelled
 
 
-def _init_worker(lexicon: Lexicon | None, stop=None) -> None:
+def _init_worker(lexicon: Lexicon | None, stop: Any = None) -> None:
     global _worker_lexicon, _worker_stop
     _worker_lexicon = lexicon
     _worker_stop = stop
@@ -149,7 +143,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _index_chunk(directory: str, items: list[tuple[str, int]]
-                 ) -> tuple[object | None, list[IndexRecord] | None]:
+                 ) -> tuple[Any, list[IndexRecord] | None]:
     """In a worker: process the files of `items` ((path, doc id)) and write the loadable
     ones as one new index segment. Returns (segment, records without their postings),
     or (None, None) when the scan was cancelled meanwhile."""
@@ -243,19 +237,19 @@ class Library:
                 if key in seen:
                     continue
                 seen.add(key)
-                rec = known.get(key)
+                doc = known.get(key)
                 try:
                     st = path.stat()
                 except OSError as exc:
                     report.failed.append((key, f"cannot read file: {exc.strerror or exc}"))
                     continue
-                unchanged = (rec is not None and not rec.missing
-                             and rec.size == st.st_size and rec.mtime_ns == st.st_mtime_ns)
-                if unchanged and rec.error and not force:
-                    report.failed.append((key, rec.error))  # known bad, not read again
+                unchanged = (doc is not None and not doc.missing
+                             and doc.size == st.st_size and doc.mtime_ns == st.st_mtime_ns)
+                if doc is not None and unchanged and doc.error and not force:
+                    report.failed.append((key, doc.error))  # known bad, not read again
                     continue
                 if only is not None:
-                    if rec is not None and rec.id in only:
+                    if doc is not None and doc.id in only:
                         todo.append(key)
                     elif unchanged:
                         report.unchanged += 1
@@ -271,26 +265,27 @@ class Library:
         vanished = {p: d for p, d in known.items()
                     if p not in seen and not d.missing and _under_any(Path(p), roots)
                     and not _under_any(Path(p), unreadable)}
-        by_sha: dict[str, int] = {}
-        for d in vanished.values():
-            by_sha.setdefault(d.sha256, d.id)
-        for d in self.store.documents(include_missing=True):
-            if d.missing and d.sha256:
-                by_sha.setdefault(d.sha256, d.id)
+        book = _ScanBook(self.store, known, vanished, report)
 
         lexicon = self.lexicon()
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(todo) >= 200 else 0
         if workers >= 2 and todo:
-            self._scan_parallel(todo, known, vanished, by_sha, lexicon, workers, report,
-                                progress, cancel)
-            self.index.rebuilt = False
-            report.seconds = time.perf_counter() - t0
-            return report
+            self._scan_parallel(todo, book, lexicon, workers, progress, cancel)
+        else:
+            self._scan_serial(todo, book, lexicon, workers, progress, cancel)
+        self.index.rebuilt = False
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def _scan_serial(self, todo: list[str], book: _ScanBook, lexicon: Lexicon, workers: int,
+                     progress: Progress | None, cancel: threading.Event | None) -> None:
+        """Process the files here (or in a pool of processes), and index them in batches
+        of BATCH releases, one commit each."""
+        report = book.report
         total = len(todo)
         done = 0
-        moved_ids: set[int] = set()
-        writer = self.index.writer() if (todo or vanished) else None
+        writer = self.index.writer() if (todo or book.vanished) else None
         pending: list[tuple[int, IndexRecord]] = []
         try:
             for rec in self._records(todo, lexicon, workers):
@@ -299,47 +294,25 @@ class Library:
                 done += 1
                 if progress:
                     progress(done, total, rec.path)
-                if rec.error:
-                    report.failed.append((rec.path, rec.error))
-                    old = known.get(rec.path)
-                    if rec.sha256:  # read but not loadable: remember so it is not retried
-                        doc_id = self.store.upsert_document(
-                            rec.path, sha256=rec.sha256, size=rec.size, mtime_ns=rec.mtime_ns,
-                            title=Path(rec.path).name, error=rec.error)
-                        self.index.delete(writer, [doc_id])
-                    elif old is not None:
-                        self.index.delete(writer, [old.id])
+                doc_id = None if rec.error else book.assign(rec.path, rec.sha256)
+                stale = book.settle(rec.path, doc_id, rec)
+                if rec.error or doc_id is None:
+                    if stale and writer is not None:
+                        self.index.delete(writer, stale)
                     continue
-                for w in rec.warnings:
-                    report.warnings.append((rec.path, w))
-                old = known.get(rec.path)
-                if old is not None and not old.missing:
-                    doc_id = old.id
-                    report.updated += 1
-                elif old is None and rec.sha256 in by_sha and by_sha[rec.sha256] not in moved_ids:
-                    doc_id = by_sha.pop(rec.sha256)
-                    moved_ids.add(doc_id)
-                    self.store.move_document(doc_id, rec.path, size=0, mtime_ns=0)
-                    report.moved += 1
-                else:
-                    doc_id = self.store.upsert_document(rec.path, sha256=rec.sha256, size=0,
-                                                        mtime_ns=0, title=rec.title)
-                    report.added += 1
-                self.index.add(writer, doc_id, rec)
+                self.index.add(writer, doc_id, rec)  # replaces the document's old copy
                 pending.append((doc_id, rec))
                 if len(pending) >= self.BATCH:
                     self._commit(writer, pending)
                     writer = self.index.writer()
                     pending = []
-            gone = [d for p, d in vanished.items() if d.id not in moved_ids]
+            gone = book.gone()
             if gone and writer is not None:
                 self.index.delete(writer, [d.id for d in gone])
             if writer is not None:
                 self._commit(writer, pending)
                 writer = None
-            for d in gone:
-                self.store.mark_missing(d.id)
-                report.removed += 1
+            book.mark_gone(gone)
         except Cancelled:
             report.cancelled = True
             if writer is not None:
@@ -348,11 +321,8 @@ class Library:
         finally:
             if writer is not None:
                 self.index.cancel(writer)
-        self.index.rebuilt = False
-        report.seconds = time.perf_counter() - t0
-        return report
 
-    def _commit(self, writer, pending: list[tuple[int, IndexRecord]]) -> None:
+    def _commit(self, writer: Any, pending: list[tuple[int, IndexRecord]]) -> None:
         self.index.commit(writer)
         # Only now does the store learn the file's size and mtime: a crash before this
         # point leaves size 0, so the next scan indexes the file again.
@@ -380,17 +350,14 @@ class Library:
     # at any point leaves a consistent TOC (orphan segment files are deleted by the next
     # commit) and size 0 for anything not recorded, so the next scan indexes it again.
 
-    def _scan_parallel(self, todo: list[str], known: dict, vanished: dict,
-                       by_sha: dict[str, int], lexicon: Lexicon, workers: int,
-                       report: ScanReport, progress: Progress | None,
+    def _scan_parallel(self, todo: list[str], book: _ScanBook, lexicon: Lexicon,
+                       workers: int, progress: Progress | None,
                        cancel: threading.Event | None) -> None:
+        report = book.report
         directory = str(self.index.directory)
         ctx = multiprocessing.get_context()
         stop = ctx.Event()
         total, done = len(todo), 0
-        fresh: set[int] = set()  # placeholder rows made by this scan: nothing to delete
-        moved_from: dict[str, int] = {}  # new path -> id of the vanished copy it matches
-        moved_ids: set[int] = set()
         min_size = max(1, min(self.BATCH // 2, math.ceil(total / workers)))
         start = 0
 
@@ -405,7 +372,7 @@ class Library:
             if left - size < min_size:
                 size = left  # no small remainder chunk (one segment more)
             paths, start = todo[start:start + size], start + size
-            return [(p, self._assign_id(p, known, by_sha, moved_from, fresh)) for p in paths]
+            return [(p, book.assign(p)) for p in paths]
 
         lock = self.index.hold_lock()
         try:
@@ -413,7 +380,8 @@ class Library:
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                      initializer=_init_worker,
                                      initargs=(lexicon, stop)) as pool:
-                inflight: dict[Future, list] = {}
+                inflight: dict[Future[tuple[Any, list[IndexRecord] | None]],
+                               list[tuple[str, int]]] = {}
 
                 def submit() -> None:
                     items = next_chunk()
@@ -432,8 +400,7 @@ class Library:
                         if recs is None or (cancel is not None and cancel.is_set()):
                             raise Cancelled
                         submit()
-                        done = self._add_chunk(items, segment, recs, known, moved_from,
-                                               moved_ids, fresh, report, progress, done,
+                        done = self._add_chunk(items, segment, recs, book, progress, done,
                                                total)
                 except Cancelled:
                     report.cancelled = True
@@ -441,41 +408,20 @@ class Library:
                     for fut in inflight:
                         fut.cancel()
                 if not report.cancelled:
-                    gone = [d for d in vanished.values() if d.id not in moved_ids]
+                    gone = book.gone()
                     writer = self.index.writer(lock=False)
                     if gone:
                         self.index.delete(writer, [d.id for d in gone])
                     self.index.add_segments(writer, [], clean=True)
-                    for d in gone:
-                        self.store.mark_missing(d.id)
-                        report.removed += 1
+                    book.mark_gone(gone)
                     self._merge(pool, directory, workers)
             if report.cancelled:  # the workers are done: drop their unused segment files
                 self.index.add_segments(self.index.writer(lock=False), [], clean=True)
         finally:
             lock.release()
 
-    def _assign_id(self, path: str, known: dict, by_sha: dict[str, int],
-                   moved_from: dict[str, int], fresh: set[int]) -> int:
-        old = known.get(path)
-        if old is not None:
-            return old.id
-        if by_sha:  # releases have vanished: a new path may be one of them, moved
-            try:
-                sha = file_digest(Path(path).read_bytes())
-            except OSError:
-                sha = ""
-            if sha in by_sha:
-                doc_id = moved_from[path] = by_sha.pop(sha)
-                return doc_id
-        doc_id = self.store.upsert_document(path, sha256="", size=0, mtime_ns=0,
-                                            title=Path(path).stem)
-        fresh.add(doc_id)
-        return doc_id
-
-    def _add_chunk(self, items: list[tuple[str, int]], segment, recs: list[IndexRecord],
-                   known: dict, moved_from: dict[str, int], moved_ids: set[int],
-                   fresh: set[int], report: ScanReport, progress: Progress | None,
+    def _add_chunk(self, items: list[tuple[str, int]], segment: Any,
+                   recs: list[IndexRecord], book: _ScanBook, progress: Progress | None,
                    done: int, total: int) -> int:
         writer = self.index.writer(lock=False)
         try:
@@ -485,35 +431,9 @@ class Library:
                 done += 1
                 if progress:
                     progress(done, total, path)
-                old = known.get(path)
-                if rec.error:
-                    report.failed.append((path, rec.error))
-                    if rec.sha256:  # read but not loadable: remember so it is not retried
-                        err_id = self.store.upsert_document(
-                            path, sha256=rec.sha256, size=rec.size, mtime_ns=rec.mtime_ns,
-                            title=Path(path).name, error=rec.error)
-                        replaced.append(err_id)
-                    elif old is not None:
-                        replaced.append(old.id)
-                    elif doc_id in fresh:
-                        self.store.mark_missing(doc_id)  # its placeholder row
-                    continue
-                for w in rec.warnings:
-                    report.warnings.append((path, w))
-                if old is not None and not old.missing:
-                    report.updated += 1
-                elif path in moved_from:
-                    self.store.move_document(doc_id, path, size=0, mtime_ns=0)
-                    moved_ids.add(doc_id)
-                    report.moved += 1
-                else:
-                    if old is not None:  # it came back: the same row, size 0 until done
-                        self.store.upsert_document(path, sha256=rec.sha256, size=0,
-                                                   mtime_ns=0, title=rec.title)
-                    report.added += 1
-                if doc_id not in fresh:
-                    replaced.append(doc_id)
-                pending.append((doc_id, rec))
+                replaced += book.settle(path, doc_id, rec)
+                if not rec.error:
+                    pending.append((doc_id, rec))
             if replaced:
                 self.index.delete(writer, replaced)
             self.index.add_segments(writer, [segment], clean=False)
@@ -533,7 +453,7 @@ class Library:
         if len(segments) <= self.MAX_SEGMENTS:
             return
         small = segments[: len(segments) - self.MAX_SEGMENTS // 2 + 1]
-        groups: list[list] = [[] for _ in range(min(workers, len(small) // 2) or 1)]
+        groups: list[list[Any]] = [[] for _ in range(min(workers, len(small) // 2) or 1)]
         sizes = [0] * len(groups)
         for seg in reversed(small):  # largest first onto the lightest group
             i = sizes.index(min(sizes))
@@ -545,7 +465,89 @@ class Library:
                                 replace=[s.segment_id() for s in small])
 
 
-def _next_done(futures, cancel: threading.Event | None) -> Future:
+class _ScanBook:
+    """What one scan found, and the one place that decides what a processed file means
+    for the store and the index, for serial and parallel scans alike.
+
+    Every file to index gets its document id from `assign` (in a parallel scan before a
+    worker processes it): its own row, the row of a vanished release with the same
+    content (it was moved or renamed: its review data follows), or a new placeholder
+    row with size 0 (a crash before the batch is committed leaves size 0, so the next
+    scan indexes the file again). `settle` then books the outcome."""
+
+    def __init__(self, store: ReviewStore, known: dict[str, DocRecord],
+                 vanished: dict[str, DocRecord], report: ScanReport) -> None:
+        self.store, self.known, self.vanished, self.report = store, known, vanished, report
+        self.by_sha: dict[str, int] = {}  # content hash -> id of a vanished or missing row
+        for d in vanished.values():
+            self.by_sha.setdefault(d.sha256, d.id)
+        for d in known.values():
+            if d.missing and d.sha256:
+                self.by_sha.setdefault(d.sha256, d.id)
+        self.fresh: set[int] = set()  # placeholder rows made by this scan
+        self.moved_from: dict[str, int] = {}  # new path -> id of the copy it matches
+        self.moved_ids: set[int] = set()
+
+    def assign(self, path: str, sha256: str | None = None) -> int:
+        """The document id `path` is indexed under (`sha256`: its content hash, when
+        known; otherwise the file is read for it only if some release has vanished)."""
+        old = self.known.get(path)
+        if old is not None:
+            return old.id
+        if sha256 is None and self.by_sha:  # a new path may be a vanished release, moved
+            try:
+                sha256 = file_digest(Path(path).read_bytes())
+            except OSError:
+                sha256 = ""
+        if sha256 and sha256 in self.by_sha:
+            doc_id = self.moved_from[path] = self.by_sha.pop(sha256)
+            return doc_id
+        doc_id = self.store.upsert_document(path, sha256="", size=0, mtime_ns=0,
+                                            title=Path(path).stem)
+        self.fresh.add(doc_id)
+        return doc_id
+
+    def settle(self, path: str, doc_id: int | None, rec: IndexRecord) -> list[int]:
+        """Count `rec` in the report and update its row; returns the ids whose old copies
+        leave the index (`doc_id` is None for a failed file that was never assigned)."""
+        report, store, old = self.report, self.store, self.known.get(path)
+        if rec.error:
+            report.failed.append((path, rec.error))
+            if rec.sha256:  # read but not loadable: remember so it is not retried
+                return [store.upsert_document(path, sha256=rec.sha256, size=rec.size,
+                                              mtime_ns=rec.mtime_ns, title=Path(path).name,
+                                              error=rec.error)]
+            if old is not None:
+                return [old.id]
+            if doc_id is not None and doc_id in self.fresh:
+                store.mark_missing(doc_id)  # its placeholder row
+            return []
+        assert doc_id is not None
+        report.warnings.extend((path, w) for w in rec.warnings)
+        if old is not None and not old.missing:
+            report.updated += 1
+        elif path in self.moved_from:
+            store.move_document(doc_id, path, size=0, mtime_ns=0)
+            self.moved_ids.add(doc_id)
+            report.moved += 1
+        else:
+            if old is not None:  # it came back: the same row, size 0 until done
+                store.upsert_document(path, sha256=rec.sha256, size=0, mtime_ns=0,
+                                      title=rec.title)
+            report.added += 1
+        return [] if doc_id in self.fresh else [doc_id]
+
+    def gone(self) -> list[DocRecord]:
+        """Releases whose files vanished and were not found moved."""
+        return [d for d in self.vanished.values() if d.id not in self.moved_ids]
+
+    def mark_gone(self, gone: list[DocRecord]) -> None:
+        for d in gone:
+            self.store.mark_missing(d.id)
+            self.report.removed += 1
+
+
+def _next_done(futures: Iterable[Future[_T]], cancel: threading.Event | None) -> Future[_T]:
     while True:
         done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
         if done:

@@ -10,6 +10,7 @@ from bisect import bisect_left
 from heapq import heappush, heapreplace
 from itertools import accumulate
 from pickle import loads as _unpickle
+from typing import Any
 
 from whoosh import matching as wm
 from whoosh import query as wq
@@ -34,20 +35,21 @@ class KeepAllCollector(TopCollector):
         super().__init__(limit=limit, usequality=False, replace=0)
         self._ids: list[int] = []
 
-    def prepare(self, top_searcher, q, context):
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
         super().prepare(top_searcher, q, context)
         self._ids = []
 
-    def _collect(self, global_docnum, score):
+    def _collect(self, global_docnum: int, score: float) -> Any:
         self._ids.append(global_docnum)
         return super()._collect(global_docnum, score)
 
-    def collect_matches(self):
+    def collect_matches(self) -> None:
         # TopCollector.matches/collect/_collect for this collector's settings (no
         # quality skipping, no replacement, no final_fn) in one loop: the same heap
         # operations in the same order, without three method calls per match.
         if self.final_fn is not None or self.replace or self._use_block_quality():
-            return super().collect_matches()
+            super().collect_matches()
+            return
         matcher, offset, limit = self.matcher, self.offset, self.limit
         items, append = self.items, self._ids.append
         is_active, docid, score_of, advance = (matcher.is_active, matcher.id,
@@ -66,10 +68,10 @@ class KeepAllCollector(TopCollector):
             advance()
         self.total += n
 
-    def all_ids(self):
+    def all_ids(self) -> list[int]:
         return self._ids
 
-    def count(self):
+    def count(self) -> int:
         return len(self._ids)
 
 
@@ -77,7 +79,7 @@ class FastPhrase(wq.Phrase):
     """Whoosh's Phrase, matched by `_phrase_matcher` when it looks for adjacent words
     (slop 1) in a field with Whoosh's own position format; anything else as before."""
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
         fieldname = self.fieldname
         schema = searcher.schema
         if (self.slop != 1 or len(self.words) < 2 or fieldname not in schema
@@ -101,7 +103,7 @@ class FastPhrase(wq.Phrase):
         return m
 
 
-def _decode_positions(value) -> list[int]:
+def _decode_positions(value: bytes) -> list[int]:
     # whoosh.formats.Positions: 4-byte count, then a pickled list of position deltas.
     if not value.endswith(b"."):
         value += b"."
@@ -117,7 +119,7 @@ def _tree_sum(scores: list[float]) -> float:
     return _tree_sum(scores[:half]) + _tree_sum(scores[half:])
 
 
-def _phrase_matcher(ms):
+def _phrase_matcher(ms: list[Any]) -> Any:
     """The documents and scores of Whoosh's SpanNear2 matcher for a phrase (slop 1,
     ordered, mindist 1: each word at the position after the previous one; the score is
     the words' scores added as its tree of IntersectionMatchers adds them), computed in
@@ -158,7 +160,7 @@ class _BM25F(BM25F):
     segment's in-memory length bytes (`index._LengthsReader`) through a 256-entry table
     of the same `byte_to_length` values, instead of four calls per scored posting."""
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         sc = super().scorer(searcher, fieldname, text, qf=qf)
         if type(sc) is not BM25FScorer:
             return sc
@@ -171,7 +173,8 @@ class _BM25F(BM25F):
             return sc
         size = len(values)
 
-        def dfl(docnum: int, _values=values, _size=size, _table=_LENGTHS):
+        def dfl(docnum: int, _values: bytes = values, _size: int = size,
+                _table: list[float | None] = _LENGTHS) -> float | None:
             return _table[_values[docnum] if docnum < _size else 0]
 
         sc.dfl = dfl
@@ -187,7 +190,7 @@ class FastOr(wq.Or):
     """Whoosh's Or, using `_ArrayUnionMatcher` where Whoosh would pre-load the matches of
     a segment into an array (segments under 5,000 documents, as worker segments are)."""
 
-    def _matcher(self, subs, searcher, context):
+    def _matcher(self, subs: list[Any], searcher: Any, context: Any) -> Any:
         needs_current = context.needs_current if context else True
         dc = searcher.doc_count_all()
         if self.matcher_type == self.AUTO_MATCHER and not (
@@ -206,7 +209,8 @@ class _ArrayUnionMatcher(ArrayUnionMatcher):
     the score array is cleared by a slice copy and the next match is found by bisecting
     the sorted offsets that received a positive score."""
 
-    def __init__(self, submatchers, doccount, boost=1.0, scored=True, partsize=2048):
+    def __init__(self, submatchers: list[Any], doccount: int, boost: float = 1.0,
+                 scored: bool = True, partsize: int = 2048) -> None:
         CombinationMatcher.__init__(self, submatchers, boost=boost)
         self._scored = scored
         self._doccount = doccount
@@ -217,7 +221,7 @@ class _ArrayUnionMatcher(ArrayUnionMatcher):
         self._docnum = self._min_id()
         self._read_part()
 
-    def _read_part(self):
+    def _read_part(self) -> None:
         scored, boost = self._scored, self._boost
         offset = self._docnum
         limit = min(offset + self._partsize, self._doccount)
@@ -242,7 +246,7 @@ class _ArrayUnionMatcher(ArrayUnionMatcher):
         self._limit = limit
         self._hits = sorted({i for i in touched if a[i] > 0})
 
-    def _find_next(self):
+    def _find_next(self) -> None:
         hits = self._hits
         j = bisect_left(hits, self._docnum - self._offset)
         if j < len(hits):
@@ -258,10 +262,10 @@ class RangeIds(wq.WrappingQuery):
     as Whoosh's ConstantScoreQuery gives them (which walks a union matcher over every
     document number of every segment to collect the same ids)."""
 
-    def _rewrap(self, child):
+    def _rewrap(self, child: Any) -> Any:
         return self.__class__(child)
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
         child = self.child
         if not child.constantscore or (context is not None and context.needs_current):
             return child.matcher(searcher, context)
@@ -293,10 +297,10 @@ class PatternIds(wq.WrappingQuery):
     Whoosh's unscored ArrayUnionMatcher gives them there. Where Whoosh would take
     another path (two words, fewer than 3 clauses...), Whoosh's own matcher is used."""
 
-    def _rewrap(self, child):
+    def _rewrap(self, child: Any) -> Any:
         return self.__class__(child)
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
         child = self.child
         if not child.constantscore:
             return child.matcher(searcher, context)
@@ -322,15 +326,16 @@ class DocSet(wq.Query):
     """A fixed set of documents (global Whoosh document numbers of one searcher), each
     with the same score: a review-status filter without matching thousands of id terms."""
 
-    def __init__(self, docnums: list[int], top_searcher, score: float = 1.0) -> None:
+    def __init__(self, docnums: list[int], top_searcher: Any, score: float = 1.0) -> None:
         self.docnums = sorted(docnums)
         self.top = top_searcher
         self.score = score
         self.boost = 1.0
 
-    def __eq__(self, other) -> bool:
-        return (type(other) is type(self) and other.docnums == self.docnums
-                and other.top is self.top and other.score == self.score)
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, DocSet) and type(other) is type(self)
+                and other.docnums == self.docnums and other.top is self.top
+                and other.score == self.score)
 
     def __hash__(self) -> int:
         return hash((len(self.docnums), id(self.top), self.score))
@@ -341,10 +346,10 @@ class DocSet(wq.Query):
     def is_leaf(self) -> bool:
         return True
 
-    def estimate_size(self, ixreader) -> int:
+    def estimate_size(self, ixreader: Any) -> int:
         return len(self.docnums)
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
         top = self.top
         offsets = [off for sub, off in (top.subsearchers or ()) if sub is searcher]
         if searcher is top:
@@ -366,7 +371,7 @@ class DocSetResults:
     """What `KeepAllCollector` gives for a `DocSet` alone, without visiting each
     document: all score the same, and Whoosh's collector orders ties by document number."""
 
-    def __init__(self, q: DocSet, s, limit: int) -> None:
+    def __init__(self, q: DocSet, s: Any, limit: int) -> None:
         self._ids = q.docnums
         self._results = Results(s, q, [(q.score, d) for d in q.docnums[:limit]])
         self._results._total = len(q.docnums)

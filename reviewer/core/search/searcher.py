@@ -10,9 +10,10 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
@@ -44,6 +45,11 @@ _FIELD_ALIASES = {"organisation": "org", "organization": "org", "location": "pla
 _ALIAS_RE = re.compile(r"\b(" + "|".join(_FIELD_ALIASES) + r"):", re.I)
 
 
+#: Entity values per Whoosh document number as ids of (label, value) pairs, the pairs,
+#: the document number of each doc_id, the live document numbers.
+_FacetValues = tuple[list[tuple[int, ...]], list[tuple[str, str]], dict[int, int], list[int]]
+
+
 class QueryError(ValueError):
     """The query cannot be understood; the message says where."""
 
@@ -59,7 +65,7 @@ class Hit:
     fragments: list[tuple[int, int]] = field(default_factory=list)
     date: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "path": self.path, "title": self.title,
                 "score": round(self.score, 4), "status": self.status, "date": self.date,
                 "highlights": [list(h) for h in self.highlights],
@@ -71,7 +77,7 @@ class SearchResult:
     query: str
     total: int
     hits: list[Hit]
-    facets: dict[str, Counter] = field(default_factory=dict)  # label -> value -> documents
+    facets: dict[str, Counter[str]] = field(default_factory=dict)  # label -> value -> docs
 
 
 def normalise_query(text: str) -> str:
@@ -86,8 +92,8 @@ class Searcher:
         self.index = index
         self.store = store
         self._load_text = load_text or loaders.load_text
-        self._facet_cache: tuple[object, tuple] | None = None
-        self._searcher = None
+        self._facet_cache: tuple[object, _FacetValues] | None = None
+        self._searcher: Any = None
         self._lock = threading.RLock()
         self._parser = MultifieldParser(list(TEXT_FIELDS), index.ix.schema)
 
@@ -142,7 +148,7 @@ class Searcher:
             return wq.Or([wq.Term("doc_id", str(i)) for i in ids])
         return q
 
-    def _search_query(self, q: wq.Query, s) -> wq.Query:
+    def _search_query(self, q: wq.Query, s: Any) -> wq.Query:
         """`parse`'s query as it is matched: the same documents and scores, faster.
         A status becomes a set of document numbers (`DocSet`), with the score its
         id-term OR (or `Every() AND NOT ...`) gave every document; phrases, ORs, date
@@ -189,7 +195,7 @@ class Searcher:
             return self._search(text, self._search_query(q, s), s, limit, with_highlights,
                                 with_facets)
 
-    def _open_searcher(self):
+    def _open_searcher(self) -> Any:
         # One searcher kept between searches (its readers cache field lengths and
         # term tables), replaced when the index has a newer generation. Not by
         # `Searcher.refresh`: Whoosh 2.7.4 keys the readers it would reuse by the index
@@ -208,18 +214,19 @@ class Searcher:
             self._searcher.close()
             self._searcher = None
 
-    def _search(self, text: str, q: wq.Query, s, limit: int | None, with_highlights: bool,
+    def _search(self, text: str, q: wq.Query, s: Any, limit: int | None, with_highlights: bool,
                 with_facets: bool) -> SearchResult:
         schema = s.schema
         # One pass also without facets: exact totals (Whoosh's quality skipping made
         # them estimates, and an undercount when segments' matchers differ).
         one_pass = limit is not None and not isinstance(q, wq.Every)
-        if one_pass and isinstance(q, DocSet):
+        collector: Any = None
+        if limit is not None and one_pass and isinstance(q, DocSet):
             # A status alone: every document scores the same, so the top N are the
             # lowest document numbers, as the collector orders ties.
             collector = DocSetResults(q, s, limit)
             results = collector.results()
-        elif one_pass:
+        elif limit is not None and one_pass:
             # Find the matches once, scoring for the top N and keeping all for the
             # facets, instead of a top-N search and a second full match for the
             # facets. Phrases match by decoding positions: twice was the slow part.
@@ -239,7 +246,7 @@ class Searcher:
         for hit in hits:  # the shown hits' statuses, not the whole library's
             hit.status = self.store.status(hit.doc_id) or "unreviewed"
         total = len(results) if results.has_exact_length() else results.estimated_length()
-        facets: dict[str, Counter] = {}
+        facets: dict[str, Counter[str]] = {}
         if with_facets:
             facets = self._facets(s, q, collector.all_ids() if one_pass else None)
             total = max(total, 0)
@@ -253,7 +260,8 @@ class Searcher:
                 hit.fragments = fragments(body, hit.highlights)
         return SearchResult(query=text, total=total, hits=hits, facets=facets)
 
-    def _facets(self, s, q: wq.Query, docs=None) -> dict[str, Counter]:
+    def _facets(self, s: Any, q: wq.Query,
+                docs: Iterable[int] | None = None) -> dict[str, Counter[str]]:
         values = self._facet_values(s)
         per_doc = values[0]
         if docs is None:
@@ -261,7 +269,7 @@ class Searcher:
         # Counter counts a flat iterable of small ints in C: the whole result set.
         ids = Counter(chain.from_iterable(map(per_doc.__getitem__, docs)))
         pairs = values[1]
-        counts: dict[str, Counter] = {}
+        counts: dict[str, Counter[str]] = {}
         for pid, n in ids.items():
             label, name = pairs[pid]
             bucket = counts.get(label)
@@ -270,8 +278,7 @@ class Searcher:
             bucket[name] = n
         return counts
 
-    def _facet_values(self, s) -> tuple[list[tuple[int, ...]], list[tuple[str, str]],
-                                        dict[int, int], list[int]]:
+    def _facet_values(self, s: Any) -> _FacetValues:
         # Entity values per Whoosh document number as ids of (label, value) pairs, read
         # from the stored JSON once per index generation and kept between searches;
         # with the document number of each doc_id and the live document numbers.
