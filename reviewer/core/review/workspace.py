@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from reviewer.core.documents import loaders
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
@@ -15,13 +17,8 @@ from reviewer.core.review.view import reanchor_stored
 from reviewer.core.search import Library, Searcher, SearchIndex
 from reviewer.core.store import ReviewStore
 
-try:  # POSIX advisory locks; on Windows the store's own locking still serialises writes
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
-
-
 ENTITY_COUNTS_FILE = "entity_counts.json"
+LOCK_FILE = "reviewer.lock"
 
 
 class Workspace:
@@ -30,8 +27,14 @@ class Workspace:
     def __init__(self, data_dir: str | os.PathLike[str] | None = None, *,
                  allow_readonly: bool = True) -> None:
         self.data_dir = resolve_data_dir(data_dir)
-        self._lock_fh = None
-        self.readonly = not self._take_lock()
+        # One writing instance per data directory; a second one opens read-only. An OS
+        # lock (flock on POSIX, msvcrt on Windows): it goes with the process that held it.
+        self._lock: FileLock | None = FileLock(self.data_dir / LOCK_FILE)
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            self._lock = None
+        self.readonly = self._lock is None
         if self.readonly and not allow_readonly:
             raise RuntimeError(f"Another Reviewer is using {self.data_dir}.")
         store_path = self.data_dir / "review.sqlite3"
@@ -49,23 +52,6 @@ class Workspace:
         self.library = Library(self.store, self.index)
         self.searcher = Searcher(self.index, self.store)
 
-    def _take_lock(self) -> bool:
-        """One writing instance per data directory; a second one opens read-only."""
-        if fcntl is None:
-            return True
-        fh = open(self.data_dir / "reviewer.lock", "a+")  # noqa: SIM115 - held while open
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
-            return False
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        self._lock_fh = fh
-        return True
-
     def __enter__(self) -> Workspace:
         return self
 
@@ -79,9 +65,9 @@ class Workspace:
         self._release_lock()
 
     def _release_lock(self) -> None:
-        if self._lock_fh is not None:
-            self._lock_fh.close()
-            self._lock_fh = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def ensure_demo_library(self) -> bool:
         """With no folder configured, the bundled sample releases become the library."""
