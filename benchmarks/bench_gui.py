@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 1. Opening: load + extract (core), then render (set text, marks, paint).
         t0 = time.perf_counter()
-        from reviewer.core.review.operations import DocumentSession
+        from reviewer.core.review.session import DocumentSession
 
         session = DocumentSession(ws, doc_id)
         view = session.view()
@@ -101,8 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             win.doc_pane.set_view(view, [])
             win.doc_pane.viewport().repaint()
             renders.append(time.perf_counter() - r0)
-        win.session = session
-        win.refresh_view(keep_position=False)
+        win.controller.session, win.controller.view = session, view
+        win.presenter.refresh_view(keep_position=False)
         pump(app)
         n_ent = len(view.entities)
         print(f"release with {n_ent} entities ({len(view.document.text)} chars)")
@@ -119,12 +119,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             win.doc_pane.select_span(s, s + len(word))
             c0 = time.perf_counter()
-            win.label_in_text("EVENT")
+            win.edits.label_in_text("EVENT")
             win.doc_pane.viewport().repaint()
             times.append(time.perf_counter() - c0)
             # Alias proposals and the summary follow on the next event-loop turn.
             d0 = time.perf_counter()
-            win._refresh_deferred()
+            win.presenter._refresh_deferred()
             after.append(time.perf_counter() - d0)
         times.sort()
         after.sort()
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{1000 * times[len(times) // 2]:7.1f} ms   (target < 30 ms)")
         print(f"  then proposals + summary (median): {1000 * after[len(after) // 2]:7.1f} ms"
               f"   (deferred, after the repaint)")
-        win.reindex_timer.stop()
+        win.sync.reindex_timer.stop()
 
         # 3. GUI stalls while releases are indexed on the worker.
         corpus = ensure_corpus(Path(args.corpus))
@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  GUI timer ticks: {len(ticks)}, max gap {1000 * max(gaps):.1f} ms, "
               f"p99 {1000 * sorted(gaps)[int(0.99 * (len(gaps) - 1))]:.1f} ms"
               f"   (target < 100 ms)")
-        win.close()
+        win.close()  # the workspace closes on a thread, after the window
+        while not win.shutdown_done.is_set():
+            app.processEvents()
+            time.sleep(0.005)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

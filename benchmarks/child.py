@@ -165,12 +165,23 @@ def section_gui_open(args: dict) -> dict:
     settle_s = time.perf_counter() - t_settle
     docs = [d for d in window.ws.store.documents() if not d.error]
     largest = max(docs, key=lambda d: d.size)
-    window.query = args.get("query", "revenue OR company OR million")
+    window.presenter.query = args.get("query", "revenue OR company OR million")
+
+    def open_and_wait(doc_id: int) -> None:
+        # A release loads on a worker; `documentShown` comes once its text is set.
+        shown: list[int] = []
+        window.documentShown.connect(shown.append)
+        window.open_document(doc_id)
+        while doc_id not in shown:
+            app.processEvents()
+            time.sleep(0.0005)
+        window.documentShown.disconnect(shown.append)
+
     times, times_all = [], []
     for _ in range(3):
-        window.session = None  # a fresh open each time, not a refresh
+        window.controller.session = None  # a fresh open each time, not a refresh
         t0 = time.perf_counter()
-        window.open_document(largest.id)
+        open_and_wait(largest.id)
         # Shown: the text with its entity highlights painted (search hits, alias proposals
         # and the summary follow on the next event-loop turn, timed as "all").
         window.doc_pane.viewport().repaint()
@@ -180,7 +191,7 @@ def section_gui_open(args: dict) -> dict:
     hits = len(window.doc_pane.hits)
     # open the first few releases as a reviewer would, then read the high-water mark
     for d in docs[:20]:
-        window.open_document(d.id)
+        open_and_wait(d.id)
         app.processEvents()
     rss = vm_hwm_mb()
     window.close()

@@ -102,9 +102,6 @@ TYPE_RATCHET = {
     "reviewer.core.extract.facts",
     "reviewer.core.extract.lexicon",
     "reviewer.core.extract.patterns",
-    "reviewer.core.review.operations",
-    "reviewer.core.review.workspace",
-    "reviewer.ui.main_window",
 }
 
 

@@ -33,5 +33,6 @@ def run_gui(data_dir: str | None = None, argv: Sequence[str] | None = None) -> i
             window, "Opened read-only",
             f"Another Reviewer is using the data folder {window.ws.data_dir}.\n"
             "This window opens it read-only: you can read and search, not change anything.")
+    window.closed.connect(app.quit)  # once the workspace is closed, after the window
     window.show()
     return int(app.exec())

@@ -1,46 +1,66 @@
-"""Undoable review actions. Each command calls core (which writes the store at once) and
-then tells the window what changed, so undo restores the store and the screen together.
+"""Undoable review actions.
 
-The action runs before the command is pushed (see `ReviewContext.push`): a store error
-then never leaves a half-done entry on the stack, and the first redo() is skipped.
+`redo()` is the one place an action runs, the first time too (when the controller pushes
+the command) and `undo()` reverts it; both write the review store at once and then report
+what changed, as a `ReviewChange`, through the controller that the views observe.
+
+A store error while redoing makes the command obsolete: the undo stack drops it (Qt
+deletes an obsolete command instead of keeping it), so no half-done entry stays behind,
+and the controller tells the reviewer what was not saved.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from reviewer.core.model import Correction, Fact
+from reviewer.core.model import Correction, Document, Fact
 from reviewer.core.review import operations as ops
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.store import FactStatus, Note
+from reviewer.core.store import FactStatus, Note, StoreError
+from reviewer.ui.changes import ReviewChange
+
+log = logging.getLogger(__name__)
 
 
-class ReviewContext(Protocol):
+class CommandHost(Protocol):
+    """What a command needs from the controller that pushes it."""
+
     ws: Workspace
 
-    def changed(self, doc_id: int, *, reindex: list[int] | None = None,
-                reextract: bool = False, library: bool = False,
-                summary: bool = False) -> None: ...
+    def notify(self, change: ReviewChange) -> None: ...
+
+    def report_failure(self, message: str) -> None: ...
 
 
-class _Command(QUndoCommand):
-    def __init__(self, ctx: ReviewContext, doc_id: int, text: str) -> None:
+class ReviewCommand(QUndoCommand):
+    def __init__(self, host: CommandHost, doc_id: int, text: str) -> None:
         super().__init__(text)
-        self.ctx = ctx
+        self.host = host
         self.doc_id = doc_id
-        self._fresh = True  # the action already ran before push()
+
+    @property
+    def ws(self) -> Workspace:
+        return self.host.ws
 
     def redo(self) -> None:
-        if self._fresh:
-            self._fresh = False
-        else:
-            self.apply()
-        self.notify()
+        self._run(self.apply, "not saved")
 
     def undo(self) -> None:
-        self.revert()
-        self.notify()
+        self._run(self.revert, "not undone")
+
+    def _run(self, step: Callable[[], None], failed: str) -> None:
+        try:
+            step()
+        except (StoreError, sqlite3.Error) as exc:
+            log.warning("%s %s: %s", self.text(), failed, exc)
+            self.setObsolete(True)
+            self.host.report_failure(f"{self.text()}: {failed} ({exc})")
+            return
+        self.host.notify(self.change())
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -48,143 +68,176 @@ class _Command(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, reindex=[self.doc_id])
+    def change(self) -> ReviewChange:
+        raise NotImplementedError
 
 
-class CorrectionCommand(_Command):
-    """Any entity correction: add, reject, retype, resize, label all (doc or library)."""
+class CorrectionCommand(ReviewCommand):
+    """Any entity correction: add, reject, retype, resize, label all (doc or library).
+    The corrections are written by the first redo (they get their ids) and put back
+    under the same ids by every later one."""
 
-    def __init__(self, ctx: ReviewContext, doc_id: int, text: str,
+    def __init__(self, host: CommandHost, doc_id: int, text: str,
                  corrections: list[Correction], reindex: list[int] | None = None) -> None:
-        super().__init__(ctx, doc_id, text)
+        super().__init__(host, doc_id, text)
         self.corrections = corrections
-        self.reindex = reindex if reindex is not None else [doc_id]
+        self.reindex = tuple(reindex if reindex is not None else [doc_id])
         self.library = any(c.scope == "library" for c in corrections)
 
     def apply(self) -> None:
-        ops.restore_corrections(self.ctx.ws, self.corrections)
+        ops.save_corrections(self.ws, self.corrections)
 
     def revert(self) -> None:
-        ops.delete_corrections(self.ctx.ws, self.corrections)
+        ops.delete_corrections(self.ws, self.corrections)
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, reindex=self.reindex, reextract=self.library,
-                         library=self.library)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, corrections=True, lexicon=self.library,
+                            reindex=self.reindex)
 
 
-class MergeAliasCommand(_Command):
-    def __init__(self, ctx: ReviewContext, doc_id: int, canonical: str, names: list[str],
-                 label: str, alias_ids: list[int]) -> None:
-        super().__init__(ctx, doc_id, f"Merge {', '.join(names)} into {canonical}")
+class MergeAliasCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, doc_id: int, canonical: str, names: list[str],
+                 label: str) -> None:
+        super().__init__(host, doc_id, f"Merge {', '.join(names)} into {canonical}")
         self.canonical, self.names, self.label = canonical, names, label
-        self.alias_ids = alias_ids
+        self.alias_ids: list[int] = []
 
     def apply(self) -> None:
-        self.alias_ids = ops.merge_aliases(self.ctx.ws, self.canonical, self.names, self.label)
+        self.alias_ids = ops.merge_aliases(self.ws, self.canonical, self.names, self.label)
 
     def revert(self) -> None:
         for i in self.alias_ids:
-            self.ctx.ws.store.delete_alias(i)
+            self.ws.store.delete_alias(i)
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, reindex=[self.doc_id], library=True)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True, reindex=(self.doc_id,))
 
 
-class SplitAliasCommand(_Command):
-    def __init__(self, ctx: ReviewContext, doc_id: int, canonical: str,
-                 removed: list[tuple[int, str]], label: str) -> None:
-        super().__init__(ctx, doc_id, f"Split {canonical}")
-        self.canonical, self.removed, self.label = canonical, removed, label
+class SplitAliasCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, doc_id: int, canonical: str, label: str) -> None:
+        super().__init__(host, doc_id, f"Split {canonical}")
+        self.canonical, self.label = canonical, label
+        self.removed: list[tuple[int, str]] | None = None  # (alias id, alias)
 
     def apply(self) -> None:
+        if self.removed is None:
+            self.removed = ops.aliases_of(self.ws, self.canonical)
         for i, _ in self.removed:
-            self.ctx.ws.store.delete_alias(i)
+            self.ws.store.delete_alias(i)
 
     def revert(self) -> None:
-        new = []
-        for _, alias in self.removed:
-            new.append((self.ctx.ws.store.add_alias(self.canonical, alias, self.label), alias))
-        self.removed = new
+        assert self.removed is not None
+        self.removed = [(self.ws.store.add_alias(self.canonical, alias, self.label), alias)
+                        for _, alias in self.removed]
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, reindex=[self.doc_id], library=True)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True, reindex=(self.doc_id,))
 
 
-class FactStatusCommand(_Command):
-    def __init__(self, ctx: ReviewContext, doc_id: int, fact: Fact, status: str,
-                 value: str | None, note: str, previous: FactStatus | None) -> None:
-        super().__init__(ctx, doc_id, f"Mark fact {status}: {fact.summary()[:40]}")
+class FactStatusCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, doc_id: int, fact: Fact, status: str,
+                 value: str | None, note: str) -> None:
+        super().__init__(host, doc_id, f"Mark fact {status}: {fact.summary()[:40]}")
         self.fact, self.status, self.value, self.note = fact, status, value, note
-        self.previous = previous
+        self.previous: FactStatus | None = None
+        self._done_once = False
 
     def apply(self) -> None:
-        ops.set_fact_status(self.ctx.ws, self.doc_id, self.fact, self.status,
-                            value=self.value, note=self.note)
+        previous = ops.set_fact_status(self.ws, self.doc_id, self.fact, self.status,
+                                       value=self.value, note=self.note)
+        if not self._done_once:
+            self.previous, self._done_once = previous, True
 
     def revert(self) -> None:
-        ops.restore_fact_status(self.ctx.ws, self.doc_id, self.fact.key(), self.previous)
+        ops.restore_fact_status(self.ws, self.doc_id, self.fact.key(), self.previous)
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, facts=True)
 
 
-class NoteCommand(_Command):
-    """Add (before=None), edit, or delete (after=None) a note."""
-
-    def __init__(self, ctx: ReviewContext, doc_id: int, text: str, before: Note | None,
-                 after: Note | None) -> None:
-        super().__init__(ctx, doc_id, text)
-        self.before, self.after = before, after
+class AddNoteCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, doc: Document, text: str, *, target: str,
+                 target_key: str, start: int | None, end: int | None) -> None:
+        assert doc.doc_id is not None
+        super().__init__(host, doc.doc_id, f"Add note: {text[:30]}")
+        self.doc, self.body = doc, text
+        self.target, self.target_key, self.start, self.end = target, target_key, start, end
+        self.note: Note | None = None  # as stored by the first redo
 
     def apply(self) -> None:
-        self._put(self.before, self.after)
+        if self.note is None:
+            nid = ops.add_note(self.ws, self.doc, self.body, target=self.target,
+                               target_key=self.target_key, start=self.start, end=self.end)
+            self.note = self.ws.store.note(nid)
+        else:
+            ops.restore_note(self.ws, self.note)
 
     def revert(self) -> None:
-        self._put(self.after, self.before)
+        if self.note is not None:
+            self.ws.store.delete_note(self.note.id)
 
-    def _put(self, old: Note | None, new: Note | None) -> None:
-        store = self.ctx.ws.store
-        if new is None and old is not None:
-            store.delete_note(old.id)
-        elif old is None and new is not None:
-            ops.restore_note(self.ctx.ws, new)
-        elif new is not None:
-            store.update_note(new.id, new.text)
-
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, notes=True)
 
 
-class StatusCommand(_Command):
-    def __init__(self, ctx: ReviewContext, doc_id: int, old: str, new: str) -> None:
-        super().__init__(ctx, doc_id, f"Status: {new}")
+class EditNoteCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, note: Note, text: str) -> None:
+        super().__init__(host, note.doc_id, f"Edit note: {text[:30]}")
+        self.note_id, self.before, self.after = note.id, note.text, text
+
+    def apply(self) -> None:
+        self.ws.store.update_note(self.note_id, self.after)
+
+    def revert(self) -> None:
+        self.ws.store.update_note(self.note_id, self.before)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, notes=True)
+
+
+class DeleteNoteCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, note: Note) -> None:
+        super().__init__(host, note.doc_id, f"Delete note: {note.text[:30]}")
+        self.note = note
+
+    def apply(self) -> None:
+        self.ws.store.delete_note(self.note.id)
+
+    def revert(self) -> None:
+        ops.restore_note(self.ws, self.note)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, notes=True)
+
+
+class StatusCommand(ReviewCommand):
+    def __init__(self, host: CommandHost, doc_id: int, old: str, new: str) -> None:
+        super().__init__(host, doc_id, f"Status: {new}")
         self.old, self.new = old, new
 
     def apply(self) -> None:
-        self.ctx.ws.store.set_status(self.doc_id, self.new)
+        self.ws.store.set_status(self.doc_id, self.new)
 
     def revert(self) -> None:
-        self.ctx.ws.store.set_status(self.doc_id, self.old)
+        self.ws.store.set_status(self.doc_id, self.old)
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, library=True)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, status=True)
 
 
-
-class SummaryCommand(_Command):
+class SummaryCommand(ReviewCommand):
     """Save (after=text) or revert (after=None: the generated one) a release's summary."""
 
-    def __init__(self, ctx: ReviewContext, doc_id: int, before: str | None,
+    def __init__(self, host: CommandHost, doc_id: int, before: str | None,
                  after: str | None) -> None:
-        super().__init__(ctx, doc_id, "Edit summary" if after else "Revert summary")
+        super().__init__(host, doc_id, "Edit summary" if after else "Revert summary")
         self.before, self.after = before, after
 
     def apply(self) -> None:
-        self.ctx.ws.store.set_summary(self.doc_id, self.after)
+        self.ws.store.set_summary(self.doc_id, self.after)
 
     def revert(self) -> None:
-        self.ctx.ws.store.set_summary(self.doc_id, self.before)
+        self.ws.store.set_summary(self.doc_id, self.before)
 
-    def notify(self) -> None:
-        self.ctx.changed(self.doc_id, summary=True)
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, summary=True)

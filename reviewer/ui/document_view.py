@@ -31,7 +31,7 @@ from reviewer.core.palette import (
     LABEL_NAMES,
     LABEL_UNDERLINES,
 )
-from reviewer.core.review.operations import ENTITY_STATUS, entity_at
+from reviewer.core.review.groups import ENTITY_STATUS, entity_at
 from reviewer.core.review.view import DocumentView
 from reviewer.ui.offsets import OffsetMap
 

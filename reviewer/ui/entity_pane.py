@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.core.palette import KEY_LABELS
-from reviewer.core.review.operations import EntityGroup
+from reviewer.core.review.groups import EntityGroup
 from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
 
 

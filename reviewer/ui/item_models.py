@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from reviewer.core.model import LABEL_FIELDS, LABELS, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
-from reviewer.core.review.operations import EntityGroup
+from reviewer.core.review.groups import EntityGroup
 from reviewer.core.search import Hit
 from reviewer.core.store import DocRecord, FactStatus, Note
 
@@ -110,6 +110,10 @@ class LibraryModel(_TwoLevelModel):
         self._folders: list[str] = []
         self._docs: list[list[DocRecord]] = []
         self._counts: dict[int, int] = {}
+
+    def counts(self) -> dict[int, int]:
+        """Distinct entities per release, as far as they are known."""
+        return dict(self._counts)
 
     def set_library(self, folders: list[str], docs: list[DocRecord],
                     counts: dict[int, int]) -> None:

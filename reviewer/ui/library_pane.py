@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -44,6 +43,7 @@ from reviewer.ui.item_models import (
     SearchResultsModel,
     SnippetRole,
 )
+from reviewer.ui.workers import worker_pool
 
 DEBOUNCE_MS = 250
 RESULT_LIMIT = 50
@@ -160,8 +160,7 @@ class LibraryPane(QWidget):
         self._facet_serial = 0
         self._library_facets: object = None
         self._facet_tasks: list[FacetTask] = []
-        self.facet_pool = QThreadPool(self)
-        self.facet_pool.setMaxThreadCount(1)
+        self.facet_pool = worker_pool()
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -232,6 +231,10 @@ class LibraryPane(QWidget):
         self.search.returnPressed.connect(self.run_query)
 
     # -- query -----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def query(self) -> str:
         parts = list(self.chips)
         text = self.search.text().strip()
@@ -331,9 +334,6 @@ class LibraryPane(QWidget):
         self.facet_model.set_facets(facets, statuses)  # type: ignore[arg-type]
         self.facets.expandToDepth(0)
         self.facetsReady.emit()
-
-    def wait_for_facets(self, msecs: int = 30000) -> bool:
-        return self.facet_pool.waitForDone(msecs)
 
     def selected_doc_ids(self) -> list[int]:
         """Releases selected in the visible list (library tree or search results), in

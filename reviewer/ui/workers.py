@@ -5,20 +5,28 @@ thousands of releases are indexed.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from reviewer.core.documents.loaders import LoadError
 from reviewer.core.search import Library, ScanReport
+from reviewer.core.store import StoreError
 
 if TYPE_CHECKING:
+    from reviewer.core.review.session import DocumentSession
     from reviewer.core.review.workspace import Workspace
     from reviewer.core.search import Searcher
+
+log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 
@@ -67,6 +75,7 @@ class ScanTask(QRunnable):
                                        workers=self.workers, force=self.request.force,
                                        only=self.request.only)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
+            log.exception("library scan failed")
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit(report)
@@ -78,6 +87,14 @@ def use_spawn_for_worker_processes() -> None:
     process starts its workers with "spawn"."""
     if multiprocessing.get_start_method(allow_none=True) != "spawn":
         multiprocessing.set_start_method("spawn", force=True)
+
+
+def worker_pool() -> QThreadPool:
+    """A pool of one worker thread. It has no Qt parent: Python keeps it alive, so the
+    window's shutdown can wait for it on another thread while the window goes away."""
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    return pool
 
 
 class ScanController(QObject):
@@ -95,8 +112,7 @@ class ScanController(QObject):
         use_spawn_for_worker_processes()
         self.library = library
         self.workers = workers
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = worker_pool()
         self._cancel: threading.Event | None = None
         self._pending: ScanRequest | None = None
         self._task: ScanTask | None = None
@@ -217,6 +233,7 @@ class ExportTask(QRunnable):
             self.signals.failed.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
+            log.exception("memo export failed")
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit(str(path))
@@ -234,8 +251,7 @@ class ExportController(QObject):
     def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = worker_pool()
         self._cancel: threading.Event | None = None
         self._task: ExportTask | None = None
         self._old: list[ExportTask] = []
@@ -310,8 +326,8 @@ class _WarmUpSignals(QObject):
 class WarmUpTask(QRunnable):
     """Load extraction resources (gazetteers, compiled patterns) and the search
     highlighter's caches off the GUI thread, so the first release opened does not pay
-    for them. The loaders are idempotent and lock-protected: an open that races this
-    simply waits for, or shares, the same resources."""
+    for them. The loaders are idempotent and lock-protected: a load that runs after
+    this one on the same pool finds them ready."""
 
     def __init__(self, searcher: Searcher | None = None) -> None:
         super().__init__()
@@ -328,5 +344,52 @@ class WarmUpTask(QRunnable):
             if self.searcher is not None:
                 self.searcher.highlights("revenue company million", WARM_UP_TEXT)
         except Exception:  # noqa: BLE001 - only a head start: the real open still works
-            pass
+            log.exception("warm-up failed; the first release opened loads the resources")
         self.signals.finished.emit(time.perf_counter() - t0)
+
+
+# -- opening a release ----------------------------------------------------------------
+
+class _OpenSignals(QObject):
+    loaded = Signal(object, object)  # DocumentSession, DocumentView; (None, None): unchanged
+    failed = Signal(str)
+
+
+class OpenTask(QRunnable):
+    """Load a release, run the extractor on it and build its view, off the GUI thread.
+    With `unless_same` (the open session) nothing is built when the file is where it
+    was with the same text. `wanted()` False (another release was asked for since)
+    skips the work."""
+
+    def __init__(self, ws: Workspace, doc_id: int, unless_same: DocumentSession | None,
+                 wanted: Callable[[], bool]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python owns it (see ScanTask)
+        self.ws, self.doc_id, self.unless_same, self.wanted = ws, doc_id, unless_same, wanted
+        self.signals = _OpenSignals()
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        try:
+            if self.wanted():
+                self._load()
+        finally:
+            self.finished.set()
+
+    def _load(self) -> None:
+        from reviewer.core.review.session import DocumentSession
+
+        try:
+            doc = self.ws.load(self.doc_id)  # re-anchors stored corrections and notes
+            old = self.unless_same
+            if old is not None and old.document.path == doc.path \
+                    and old.document.text == doc.text:
+                self.signals.loaded.emit(None, None)
+                return
+            session = DocumentSession(self.ws, self.doc_id, doc)
+            view = session.view()
+        except (LoadError, KeyError, OSError, StoreError, sqlite3.Error) as exc:
+            log.info("release %s cannot be opened: %s", self.doc_id, exc)
+            self.signals.failed.emit(str(exc))
+            return
+        self.signals.loaded.emit(session, view)

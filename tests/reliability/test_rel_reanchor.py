@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.core.review import operations
+from reviewer.core.review import session
 from reviewer.core.review.view import context_of, document_view, make_correction
 from reviewer.core.review.workspace import Workspace
 
@@ -103,12 +103,12 @@ def test_orphans_come_back_when_their_text_does(data_dir: Path, reviewed) -> Non
 
 
 def test_the_gui_session_path_persists_anchors_too(data_dir: Path, reviewed) -> None:
-    """The GUI opens releases through operations.DocumentSession (Workspace.load)."""
+    """The GUI opens releases through session.DocumentSession (Workspace.load)."""
     path, doc_id, kept_c, lost_c, notes = reviewed
     path.write_text(CHANGED, encoding="utf-8")
     with Workspace(data_dir) as ws:
         ws.library.scan()
-        view = operations.DocumentSession(ws, doc_id).view()
+        view = session.DocumentSession(ws, doc_id).view()
         assert [c.id for c in view.orphaned] == [lost_c]
     vina = CHANGED.index("Vinacorp.")
     assert rows(data_dir, "corrections")[kept_c] == (vina, vina + 8, 0)

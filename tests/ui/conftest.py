@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from ui_helpers import close_and_wait  # noqa: E402
 
 from reviewer.core.review.workspace import Workspace  # noqa: E402
 
@@ -32,7 +33,8 @@ def ui_dirs(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture
 def open_window(qtbot) -> Iterator[Callable]:
     """Factory: open the main window on a data folder and wait for the first scan and the
-    first release to be shown. Windows still open at the end are closed."""
+    first release to be shown. Every window is closed at the end, and its workspace with
+    it (closing finishes on a thread after the window is gone)."""
     from reviewer.ui.app import create_main_window
 
     opened = []
@@ -47,14 +49,14 @@ def open_window(qtbot) -> Iterator[Callable]:
         else:
             w.show()
         # The release's text first, then (next event-loop turn) summary and proposals.
-        qtbot.waitUntil(lambda: w.view is not None and not w.deferred_timer.isActive(),
+        qtbot.waitUntil(lambda: w.view is not None and not w.presenter.deferred_timer.isActive(),
                         timeout=10000)
         return w
 
     yield _open
     for w in opened:
-        if not w._closed:
-            w.close()
+        if not w.shutdown_done.is_set():
+            close_and_wait(w)
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_label_all_in_release(window, qtbot) -> None:
 
 
 def test_label_all_in_library_is_one_library_correction(window, open_window, qtbot) -> None:
-    from ui_helpers import show
+    from ui_helpers import open_and_wait, show
 
     text = window.view.document.text
     s = text.index("Senior Officials")
@@ -137,7 +137,7 @@ def test_label_all_in_library_is_one_library_correction(window, open_window, qtb
     for d in window.ws.store.documents():
         if "Senior Officials" in Path(d.path).read_text(encoding="utf-8") and \
                 d.id != window.session.doc_id:
-            window.open_document(d.id)
+            open_and_wait(window, d.id)
             assert any(e.text == "Senior Officials" and e.label == "ORG"
                        for e in window.view.entities)
             break
@@ -218,7 +218,7 @@ def tree_rows(model) -> list[tuple]:
 
 
 def test_incremental_entity_tree_matches_a_rebuild(window, qtbot, qtmodeltester) -> None:
-    from reviewer.core.review import operations as ops
+    from reviewer.core.review import groups as ops
     from reviewer.ui.item_models import EntityModel
 
     ep = window.entity_pane
@@ -228,23 +228,23 @@ def test_incremental_entity_tree_matches_a_rebuild(window, qtbot, qtmodeltester)
     ep.tree.setCurrentIndex(ep.entity_model.index(0, 0, first_label))
     kept = ep.current_group()
     s, e = plain_word(window, "Senior Officials")
-    steps = [lambda: (window.doc_pane.select_span(s, e), window.label_in_text("EVENT")),
-             lambda: (window.doc_pane.select_span(s, e), window.label_in_text("PERSON")),
+    steps = [lambda: (window.doc_pane.select_span(s, e), window.edits.label_in_text("EVENT")),
+             lambda: (window.doc_pane.select_span(s, e), window.edits.label_in_text("PERSON")),
              window.undo_stack.undo, window.undo_stack.undo, window.undo_stack.redo]
     for step in steps:
         step()
         fresh = EntityModel()
-        fresh.set_groups(ops.group_entities(window.view.entities), window.visible_labels)
+        fresh.set_groups(ops.group_entities(window.view.entities), window.presenter.visible_labels)
         assert tree_rows(ep.entity_model) == tree_rows(fresh)
         g = ep.current_group()
         assert g is not None and (g.label, g.canonical) == (kept.label, kept.canonical)
     # Rejecting every mention of a group removes its row, leaving the others.
     ep.tree.setFocus()
     ep.select_group(kept.label, kept.canonical)
-    window.reject_selected_groups()
+    window.edits.reject_selected_groups()
     assert not ep.entity_model.index_of(kept.label, kept.canonical).isValid() or \
         kept.label not in ep.entity_model._labels
     fresh = EntityModel()
-    fresh.set_groups(ops.group_entities(window.view.entities), window.visible_labels)
+    fresh.set_groups(ops.group_entities(window.view.entities), window.presenter.visible_labels)
     assert tree_rows(ep.entity_model) == tree_rows(fresh)
     qtmodeltester.check(ep.entity_model, force_py=True)

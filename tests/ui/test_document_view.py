@@ -75,7 +75,7 @@ def test_label_toggle_hides_a_type_in_both_panes_and_is_remembered(window, open_
     person = [e for e in window.view.entities if e.label == "PERSON"]
     assert person
     window.label_actions["PERSON"].trigger()  # uncheck
-    assert "PERSON" not in window.visible_labels
+    assert "PERSON" not in window.presenter.visible_labels
     fmts = formats_at(window.doc_pane, window.doc_pane.omap.to_qt(person[0].start))
     assert all(f.background().color().name().upper() != LABEL_COLORS["PERSON"].upper()
                for f in fmts)
@@ -83,7 +83,7 @@ def test_label_toggle_hides_a_type_in_both_panes_and_is_remembered(window, open_
     tops = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert not any(t.startswith("Person") for t in tops)
     w2 = restart(window, open_window)
-    assert "PERSON" not in w2.visible_labels
+    assert "PERSON" not in w2.presenter.visible_labels
     assert not w2.label_actions["PERSON"].isChecked()
 
 

@@ -73,7 +73,7 @@ def test_export_selected_releases_with_a_note_as_comment(window, qtbot, tmp_path
     window.exports.progress.connect(lambda *a: progress.append(a))
     with qtbot.waitSignal(window.exports.finished, timeout=30000) as sig:
         action.trigger()
-        assert window.export_cancel.isVisible()
+        assert window.status_bar.export_cancel.isVisible()
     assert Path(sig.args[0]) == target and target.is_file()
     assert seen["counts"] == {"current": 1, "selected": 2, "results": 0}
     assert seen["defaults"].scope == "selected" and seen["defaults"].author
@@ -87,8 +87,9 @@ def test_export_selected_releases_with_a_note_as_comment(window, qtbot, tmp_path
     with zipfile.ZipFile(target) as z:
         comments = z.read("word/comments.xml").decode("utf-8")
     assert "Check the figures with the ministry" in comments
-    assert str(target) in window.status_text.text()
-    assert window.open_folder_button.isVisible() and not window.export_cancel.isVisible()
+    assert str(target) in window.status_bar.text.text()
+    status = window.status_bar
+    assert status.open_folder_button.isVisible() and not status.export_cancel.isVisible()
     assert window.settings.q.value("export/last_folder") == str(target.parent)
     assert window.actions_by_id["export"].isEnabled()
 
@@ -136,7 +137,7 @@ def test_unwritable_target_shows_the_error(window, qtbot, tmp_path, monkeypatch)
     assert shown and shown[0][0] == "Export failed"
     assert sig.args[0] in shown[0][1] and sig.args[0]
     assert blocker.read_text() == "a file where a folder should be"
-    assert not window.export_progress.isVisible()
+    assert not window.status_bar.export_progress.isVisible()
     assert window.actions_by_id["export"].isEnabled()
 
 
@@ -148,10 +149,10 @@ def test_cancelled_export_leaves_the_target_untouched(window, qtbot, tmp_path,
     from reviewer.ui.workers import ExportJob
 
     with qtbot.waitSignal(window.exports.cancelled, timeout=30000):
-        assert window.start_export(ExportJob(ids, str(target)))
-        window.export_cancel.click()
+        assert window.exporter.start_export(ExportJob(ids, str(target)))
+        window.status_bar.export_cancel.click()
     assert target.read_bytes() == b"previous memo"
-    assert "cancelled" in window.status_text.text()
+    assert "cancelled" in window.status_bar.text.text()
 
 
 @pytest.mark.parametrize("counts,expect", [({"current": 1, "selected": 0, "results": 0},

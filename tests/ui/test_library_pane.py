@@ -48,7 +48,7 @@ def test_field_phrase_status_and_date_queries(window, qtbot) -> None:
     ids = {lp.results_model.index(r, 0).data(DocIdRole)
            for r in range(lp.results_model.rowCount())}
     assert window.session.doc_id in ids
-    window.set_status("reviewed")
+    window.edits.set_status("reviewed")
     search(window, qtbot, "status:reviewed")
     assert lp.results_model.rowCount() == 1
     assert lp.count_label.text() == "1 release"

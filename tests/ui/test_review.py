@@ -95,10 +95,11 @@ def test_status_and_next_unreviewed(window, open_window, qtbot) -> None:
     model = window.library_pane.library_model
     assert model.index_of_doc(first).siblingAtColumn(1).data() == "reviewed"
     qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: window.session.doc_id != first, timeout=10000)  # loads on a worker
     second = window.session.doc_id
     assert second != first and window.ws.store.status(second) == "unreviewed"
     window.undo_stack.undo()  # undo on another release shows that release
-    assert window.session.doc_id == first
+    qtbot.waitUntil(lambda: window.session.doc_id == first, timeout=10000)
     assert window.ws.store.status(first) == "unreviewed"
     window.undo_stack.redo()
     w2 = restart(window, open_window)

@@ -28,7 +28,7 @@ def test_edit_summary_with_keys_undo_restart_and_export(window, open_window, qtb
     assert box.text() == edited and box.state.text() == "(not saved)"
     assert box.save_button.isEnabled()
     # A correction meanwhile keeps the unsaved typing.
-    window.refresh_view()
+    window.presenter.refresh_view()
     qtbot.wait(10)
     assert box.text() == edited
     qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
@@ -48,7 +48,7 @@ def test_edit_summary_with_keys_undo_restart_and_export(window, open_window, qtb
     # The memo uses it.
     target = tmp_path / "memo.docx"
     with qtbot.waitSignal(w2.exports.finished, timeout=30000):
-        w2.start_export(ExportJob([doc_id], str(target)))
+        w2.exporter.start_export(ExportJob([doc_id], str(target)))
     import docx
 
     paras = [p.text for p in docx.Document(str(target)).paragraphs]

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
-from ui_helpers import doc_id_of, restart
+from ui_helpers import close_and_wait, doc_id_of, open_and_wait, restart
 
 from reviewer.core.review.workspace import Workspace
 
@@ -65,15 +65,15 @@ def test_cancel_stops_a_long_scan_and_gui_stays_responsive(window, qtbot, tmp_pa
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     with qtbot.waitSignal(window.scanFinished, timeout=60000) as sig:
-        window.add_folder(str(big))
-        qtbot.waitUntil(lambda: window.cancel_button.isVisible(), timeout=5000)
-        qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=20000)
+        window.sync.add_folder(str(big))
+        qtbot.waitUntil(lambda: window.status_bar.cancel_button.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: window.status_bar.progress.value() > 0, timeout=20000)
         qtbot.wait(200)
-        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.status_bar.cancel_button, Qt.MouseButton.LeftButton)
     timer.stop()
     report = sig.args[0]
     assert report.cancelled and report.added < 150
-    assert not window.cancel_button.isVisible()
+    assert not window.status_bar.cancel_button.isVisible()
     # The window kept handling events throughout: its 10 ms timer fired at least a quarter
     # as often as it would on an idle thread, and no pause took half of the scan (a scan
     # on the GUI thread would be one pause as long as the scan).
@@ -86,7 +86,7 @@ def test_cancel_stops_a_long_scan_and_gui_stays_responsive(window, qtbot, tmp_pa
 def test_file_changed_on_disk_is_reindexed(window, qtbot, ui_dirs) -> None:
     docs = ui_dirs[1]
     target = docs / "003_0f462b27d61fa48e.txt"
-    window.watch_timer.setInterval(50)
+    window.sync.watch_timer.setInterval(50)
     with qtbot.waitSignal(window.scanFinished, timeout=15000) as sig:
         target.write_text(target.read_text(encoding="utf-8")
                           + "\nZanzibarquux joined the meeting.\n", encoding="utf-8")
@@ -99,7 +99,7 @@ def test_file_changed_on_disk_is_reindexed(window, qtbot, ui_dirs) -> None:
 def test_open_file_changed_on_disk_is_reloaded(window, qtbot, ui_dirs) -> None:
     docs = ui_dirs[1]
     target = docs / window.view.document.name
-    window.watch_timer.setInterval(50)
+    window.sync.watch_timer.setInterval(50)
     with qtbot.waitSignal(window.scanFinished, timeout=15000):
         target.write_text("A brand new title\n\nTakeo Mori spoke in Paris.\n", encoding="utf-8")
     qtbot.waitUntil(lambda: "Takeo Mori spoke" in window.doc_pane.toPlainText(), timeout=5000)
@@ -117,7 +117,7 @@ def test_geometry_and_splitters_are_remembered(window, open_window) -> None:
 
 def test_restart_reopens_the_last_release(window, open_window) -> None:
     other = doc_id_of(window, "002_b7fa9ce2e10e8a5e.txt")
-    window.open_document(other)
+    open_and_wait(window, other)
     w2 = restart(window, open_window)
     assert w2.session.doc_id == other
 
@@ -130,12 +130,13 @@ def test_second_instance_opens_read_only(window, open_window, qtbot) -> None:
     try:
         assert w2.ws.readonly and "read-only" in w2.windowTitle()
         assert not w2.actions_by_id["note"].isEnabled()
+        qtbot.waitUntil(lambda: w2.view is not None, timeout=10000)  # loads on a worker
         s = w2.view.document.text.index("Senior")
         w2.doc_pane.select_span(s, s + 6)
         qtbot.keyClick(w2.doc_pane, "p")
         assert window.ws.store.corrections() == []
     finally:
-        w2.close()
+        close_and_wait(w2)
 
 
 def test_first_start_opens_the_bundled_samples(tmp_path, open_window,
@@ -157,7 +158,7 @@ def test_run_gui_is_wired(monkeypatch, tmp_path) -> None:
     assert app_mod.run_gui(str(tmp_path / "d"), argv=[]) == 0
     assert shown
     shown[0].scans.shutdown()
-    shown[0].close()
+    close_and_wait(shown[0])
 
 
 def test_extractor_warms_up_in_the_background_after_show(ui_dirs, qtbot) -> None:
@@ -178,6 +179,6 @@ def test_extractor_warms_up_in_the_background_after_show(ui_dirs, qtbot) -> None
     assert len(seconds) == 1 and seconds[0] >= 0 and gz._GAZ is not None
     # Opening a release after (or during) the warm-up works as before.
     other = next(d.id for d in w.ws.store.documents() if d.id != w.session.doc_id)
-    w.open_document(other)
+    open_and_wait(w, other)
     assert w.session.doc_id == other and w.view.entities
-    w.close()
+    close_and_wait(w)

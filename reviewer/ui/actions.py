@@ -1,0 +1,236 @@
+"""Every command of the review window in one table. The menus, the toolbar, the keys and
+the shortcut sheet (F1) are all built from it, so they cannot disagree.
+
+A row names the window attribute it calls (`slot`, a dotted path such as
+"edits.merge_selected") rather than a function, so the table stays plain data.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+
+from reviewer.core.model import LABELS
+from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
+from reviewer.core.store import STATUSES
+
+SK = QKeySequence.StandardKey
+#: A key as the table writes it: a platform's standard key, or a portable string. Kept
+#: as specs, not QKeySequence objects: those need a running QGuiApplication.
+KeySpec = QKeySequence.StandardKey | str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    id: str
+    text: str  # in menus
+    slot: str  # the window attribute called when triggered; "" for undo and redo
+    args: tuple[str, ...] = ()
+    keys: tuple[KeySpec, ...] = ()
+    description: str = ""  # the shortcut sheet's line (default: the menu text)
+    menu: str = ""  # "&File", ...; "" for a key without a menu entry
+    separator: bool = False  # a separator line above it in its menu
+    writes: bool = False  # changes review data: disabled in a read-only window
+    hint: str = ""  # a key the text and entity views handle, shown in the menu
+    submenu: bool = False  # `slot` fills a submenu each time it opens
+    checkable: bool = False  # `slot` is called with (*args, checked)
+    label: str = ""  # an entity label: the action shows its colour and key
+    toolbar: bool = False
+
+
+def _status_specs() -> list[ActionSpec]:
+    return [ActionSpec(f"status_{s.replace(' ', '_')}", f"Mark {s}", "edits.set_status",
+                       args=(s,), keys=(f"Ctrl+{i}",), description=f"Mark release {s}",
+                       menu="&Review", writes=True) for i, s in enumerate(STATUSES, 1)]
+
+
+def _label_specs() -> list[ActionSpec]:
+    retype = [ActionSpec(f"retype_{lab}", f"Label as {LABEL_NAMES[lab]}", "edits.apply_label",
+                         args=(lab,), menu="&Entity", writes=True, hint=LABEL_KEYS[lab],
+                         label=lab) for lab in LABELS]
+    show = [ActionSpec(f"show_{lab}", f"{LABEL_NAMES[lab]} ({LABEL_KEYS[lab]})",
+                       "presenter.set_label_visible", args=(lab,), menu="&View",
+                       checkable=True, label=lab, toolbar=True) for lab in LABELS]
+    return retype + show
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("add_folder", "Add folder…", "sync.choose_folder", keys=(SK.Open,),
+               description="Add a folder to the library", menu="&File", writes=True),
+    ActionSpec("recent", "Recent folders", "sync.fill_recent_menu", menu="&File",
+               submenu=True),
+    ActionSpec("reextract", "Re-extract the whole library", "sync.reextract_library",
+               menu="&File", writes=True),
+    ActionSpec("export", "Export memo…", "exporter.export_memo", keys=("Ctrl+E",),
+               description="Export a review memo (Word)", menu="&File", separator=True),
+    ActionSpec("quit", "Quit", "close", keys=(SK.Quit, "Ctrl+Q"), menu="&File",
+               separator=True),
+    ActionSpec("undo", "Undo", "", keys=(SK.Undo,), menu="&Edit"),
+    ActionSpec("redo", "Redo", "", keys=(SK.Redo,), menu="&Edit"),
+    ActionSpec("history", "History", "fill_history_menu", menu="&Edit", submenu=True),
+    ActionSpec("find", "Search", "library_pane.focus_search", keys=(SK.Find,),
+               description="Search the library", menu="&Edit", separator=True),
+    *[s for s in _label_specs() if s.menu == "&Entity"],
+    ActionSpec("reject", "Reject", "edits.reject", menu="&Entity", separator=True,
+               writes=True, hint="Del"),
+    ActionSpec("grow_end", "Grow end by a word", "edits.resize_entity", args=("grow_end",),
+               keys=("Ctrl+Alt+Right",), description="Grow the entity by a word at the end",
+               menu="&Entity", writes=True),
+    ActionSpec("shrink_end", "Shrink end by a word", "edits.resize_entity",
+               args=("shrink_end",), keys=("Ctrl+Alt+Left",),
+               description="Shrink the entity by a word at the end", menu="&Entity",
+               writes=True),
+    ActionSpec("grow_start", "Grow start by a word", "edits.resize_entity",
+               args=("grow_start",), keys=("Ctrl+Alt+Shift+Left",),
+               description="Grow the entity by a word at the start", menu="&Entity",
+               writes=True),
+    ActionSpec("shrink_start", "Shrink start by a word", "edits.resize_entity",
+               args=("shrink_start",), keys=("Ctrl+Alt+Shift+Right",),
+               description="Shrink the entity by a word at the start", menu="&Entity",
+               writes=True),
+    ActionSpec("label_all_doc", "Label all in this release", "edits.label_all",
+               args=("doc",), keys=("Ctrl+L",),
+               description="Label all occurrences in this release", menu="&Entity",
+               writes=True),
+    ActionSpec("label_all_library", "Label all in the library", "edits.label_all",
+               args=("library",), keys=("Ctrl+Shift+L",),
+               description="Label all occurrences in the whole library", menu="&Entity",
+               writes=True),
+    ActionSpec("merge", "Merge selected entities", "edits.merge_selected", keys=("Ctrl+M",),
+               description="Merge the selected entities (aliases)", menu="&Entity",
+               writes=True),
+    ActionSpec("split", "Split aliases", "edits.split_selected", keys=("Ctrl+Shift+M",),
+               description="Split the selected entity's aliases", menu="&Entity",
+               writes=True),
+    ActionSpec("next_mention", "Next mention", "presenter.step_mention", args=("next",),
+               keys=(SK.FindNext,), description="Next mention of the selected entity",
+               menu="&Entity"),
+    ActionSpec("prev_mention", "Previous mention", "presenter.step_mention",
+               args=("previous",), keys=(SK.FindPrevious,),
+               description="Previous mention of the selected entity", menu="&Entity"),
+    *_status_specs(),
+    ActionSpec("next_unreviewed", "Next unreviewed", "controller.open_next_unreviewed",
+               keys=("F8",), description="Open the next unreviewed release",
+               menu="&Review", toolbar=True),
+    ActionSpec("note", "Add note…", "edits.add_note", keys=("Ctrl+Shift+N",),
+               description="Add a note (selection, entity, fact or release)",
+               menu="&Review", separator=True, writes=True),
+    ActionSpec("edit_note", "Edit note…", "edits.edit_note", keys=("Ctrl+Shift+E",),
+               description="Edit the selected note", menu="&Review", writes=True),
+    ActionSpec("delete_note", "Delete note", "edits.delete_note",
+               keys=("Ctrl+Shift+Backspace",), description="Delete the selected note",
+               menu="&Review", writes=True),
+    ActionSpec("verify", "Verify fact", "edits.set_fact_status", args=("verified",),
+               menu="&Review", separator=True, writes=True, hint="V"),
+    ActionSpec("dispute", "Dispute fact", "edits.set_fact_status", args=("disputed",),
+               menu="&Review", writes=True, hint="X"),
+    ActionSpec("unverify", "Unverify fact", "edits.set_fact_status", args=("unverified",),
+               menu="&Review", writes=True, hint="U"),
+    ActionSpec("edit_fact", "Edit fact value…", "edits.edit_fact", menu="&Review",
+               writes=True, hint="F2"),
+    *[s for s in _label_specs() if s.menu == "&View"],
+    ActionSpec("shortcuts", "Keyboard shortcuts…", "show_shortcuts",
+               keys=(SK.HelpContents, "?"), description="Show this sheet", menu="&Help"),
+)
+
+MENUS = ("&File", "&Edit", "&Entity", "&Review", "&View", "&Help")
+
+#: Keys the text and entity views handle themselves (not window-wide shortcuts, so
+#: typing in the search box never triggers them).
+VIEW_KEYS: list[tuple[str, str]] = (
+    [(LABEL_KEYS[lab], f"Label the selection (or retype the entity) as {LABEL_NAMES[lab]}")
+     for lab in LABEL_KEYS]
+    + [("Delete", "Reject the entity under the cursor (or selected in the list)"),
+       ("V / X / U", "Facts list: verify / dispute / unverify the selected fact"),
+       ("F2", "Facts list: edit the fact's value with a note")]
+)
+
+
+def sequences(keys: tuple[KeySpec, ...]) -> list[QKeySequence]:
+    """The key sequences of a row's keys (a QGuiApplication must exist)."""
+    out: list[QKeySequence] = []
+    for spec in keys:
+        if isinstance(spec, str):
+            out.append(QKeySequence(spec))
+        else:
+            out.extend(QKeySequence.keyBindings(spec))
+    unique = {k.toString(): k for k in out if not k.isEmpty()}
+    return list(unique.values())
+
+
+def label_icon(label: str) -> QIcon:
+    """A swatch of the label's colour with its key on it."""
+    pm = QPixmap(16, 16)
+    color = QColor(LABEL_BASE_COLORS[label])
+    pm.fill(color)
+    p = QPainter(pm)
+    p.setPen(QColor("white" if color.lightness() < 140 else "black"))
+    p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter, LABEL_KEYS[label])
+    p.end()
+    return QIcon(pm)
+
+
+def _slot(window: QObject, path: str) -> Callable[..., object]:
+    fn = reduce(getattr, path.split("."), window)
+    assert callable(fn), path
+    return fn
+
+
+def build(window: QMainWindow, undo_action: QAction,
+          redo_action: QAction) -> tuple[dict[str, QAction], dict[str, QMenu], QToolBar]:
+    """The window's actions (by row id), its menus (by title) and its label toolbar."""
+    actions: dict[str, QAction] = {"undo": undo_action, "redo": redo_action}
+    menus = {title: window.menuBar().addMenu(title) for title in MENUS}
+    toolbar = window.addToolBar("Labels")
+    toolbar.setObjectName("labelsToolbar")
+    toolbar.setIconSize(QSize(16, 16))
+    for spec in ACTIONS:
+        menu = menus.get(spec.menu)
+        if spec.separator and menu is not None:
+            menu.addSeparator()
+        if spec.submenu:
+            assert menu is not None
+            sub = menu.addMenu(spec.text)
+            fill = _slot(window, spec.slot)
+            sub.aboutToShow.connect(lambda fill=fill, sub=sub: fill(sub))
+            menus[spec.id] = sub
+            continue
+        a = actions.get(spec.id) or _action(window, spec)
+        actions[spec.id] = a
+        if spec.keys:
+            a.setShortcuts(sequences(spec.keys))
+            window.addAction(a)
+        if menu is not None:
+            menu.addAction(a)
+        if spec.toolbar:
+            if spec.id == "next_unreviewed":
+                toolbar.addSeparator()
+            toolbar.addAction(a)
+    return actions, menus, toolbar
+
+
+def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
+    text = f"{spec.text}\t{spec.hint}" if spec.hint else spec.text
+    a = QAction(text, window)
+    if spec.label:
+        a.setIcon(label_icon(spec.label))
+    fn = _slot(window, spec.slot)
+    if spec.checkable:
+        a.setCheckable(True)
+        a.setToolTip(f"Show or hide {LABEL_NAMES[spec.label]} highlights")
+        a.toggled.connect(lambda on, fn=fn, args=spec.args: fn(*args, on))
+    else:
+        a.triggered.connect(lambda _checked=False, fn=fn, args=spec.args: fn(*args))
+    return a
+
+
+def set_read_only(actions: dict[str, QAction], read_only: bool) -> None:
+    """Disable every action that changes review data in a read-only window."""
+    writes = {s.id for s in ACTIONS if s.writes}
+    for key, a in actions.items():
+        if key in writes:
+            a.setEnabled(not read_only)
