@@ -22,15 +22,6 @@ LABEL_FIELDS: dict[str, str] = {
 TITLE, DATELINE, BODY, BOILERPLATE = "title", "dateline", "body", "boilerplate"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-
-    def cut(self, text: str) -> str:
-        return text[self.start:self.end]
-
-
 @dataclass(slots=True)
 class Block:
     """A paragraph-level region of the text: title, dateline, body or boilerplate."""

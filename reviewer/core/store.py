@@ -271,10 +271,6 @@ class ReviewStore:
             db.execute("INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
                        (path, _now()))
 
-    def remove_folder(self, path: str) -> None:
-        with self._tx() as db:
-            db.execute("DELETE FROM folders WHERE path = ?", (path,))
-
     def folders(self) -> list[str]:
         return [r["path"] for r in self._all("SELECT path FROM folders ORDER BY id")]
 
@@ -295,10 +291,6 @@ class ReviewStore:
     def document_by_path(self, path: str) -> DocRecord | None:
         row = self._one("SELECT * FROM documents WHERE path = ?", (path,))
         return self._doc(row) if row else None
-
-    def missing_by_sha(self, sha256: str) -> list[DocRecord]:
-        rows = self._all("SELECT * FROM documents WHERE sha256 = ? AND missing = 1", (sha256,))
-        return [self._doc(r) for r in rows]
 
     def upsert_document(self, path: str, *, sha256: str, size: int, mtime_ns: int,
                         title: str = "", error: str = "") -> int:

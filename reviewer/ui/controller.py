@@ -99,10 +99,6 @@ class ReviewController(QObject):
         self._wanted = None
         self.blockSignals(True)
 
-    def wait_for_loads(self, timeout: float = 30.0) -> bool:
-        """Block until the releases being loaded are (tests and benchmarks)."""
-        return all(t.finished.wait(timeout) for t in list(self._tasks))
-
     # -- what commands call --------------------------------------------------------------
     def notify(self, change: ReviewChange) -> None:
         s = self.session

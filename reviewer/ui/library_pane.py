@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.core.documents.loaders import LoadError, load_text
-from reviewer.core.search import QueryError, Searcher, SearchResult
+from reviewer.core.search import QueryError, Searcher
 from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
@@ -52,8 +52,6 @@ RESULT_LIMIT = 50
 class SnippetDelegate(QStyledItemDelegate):
     """Title line, then each fragment with hit ranges in bold: a QTextLayout with
     formats over plain text, so nothing in a release is read as markup."""
-
-    LINES = 3
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
@@ -156,7 +154,6 @@ class LibraryPane(QWidget):
         super().__init__(parent)
         self.searcher = searcher
         self.chips: list[str] = []
-        self.last_result: SearchResult | None = None
         self._facet_serial = 0
         self._library_facets: object = None
         self._facet_tasks: list[FacetTask] = []
@@ -291,7 +288,6 @@ class LibraryPane(QWidget):
             self.count_label.setStyleSheet("color: #AA3377;")
             return
         self.count_label.setStyleSheet("")
-        self.last_result = result
         statuses = Counter(h.status for h in (every.hits if every else []))
         self.facet_model.set_facets(result.facets, statuses)
         self.facets.expandToDepth(0)
@@ -313,7 +309,6 @@ class LibraryPane(QWidget):
         release's stored entities (over a second at 25,000 releases, the first time per
         index state), so they are counted on a worker and shown when ready."""
         self.count_label.setStyleSheet("")
-        self.last_result = None
         statuses = Counter(d.status for d in self.library_model.documents())
         n = len(self.library_model.documents())
         self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")

@@ -11,7 +11,7 @@ class OffsetMap:
     """Maps offsets both ways for one text. Identity (no tables) when the text has no
     character outside the Basic Multilingual Plane, which is nearly always."""
 
-    __slots__ = ("_astral", "_qastral", "length", "qlength")
+    __slots__ = ("_astral", "_qastral", "length")
 
     def __init__(self, text: str) -> None:
         # Python offsets of astral characters (each takes 2 UTF-16 units).
@@ -20,7 +20,6 @@ class OffsetMap:
         # Their UTF-16 positions: each earlier astral character adds one unit.
         self._qastral = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)
-        self.qlength = len(text) + len(self._astral)
 
     @property
     def identity(self) -> bool:
@@ -40,9 +39,6 @@ class OffsetMap:
         if k and self._qastral[k - 1] == pos - 1:  # pos is the low surrogate
             return self._astral[k - 1]
         return pos - k
-
-    def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_qt(start), self.to_qt(end)
 
     def span_from_qt(self, start: int, end: int) -> tuple[int, int]:
         return self.from_qt(start), self.from_qt(end)

@@ -35,7 +35,6 @@ PROGRESS_INTERVAL = 0.05  # seconds between progress signals
 class ScanRequest:
     only: list[int] | None = None  # None = the whole library
     force: bool = False
-    reextract_ids: bool = False
 
     def merge(self, other: ScanRequest) -> ScanRequest:
         if self.only is None or other.only is None:
@@ -117,7 +116,6 @@ class ScanController(QObject):
         self._pending: ScanRequest | None = None
         self._task: ScanTask | None = None
         self._finished_tasks: list[ScanTask] = []
-        self.last_report: ScanReport | None = None
 
     @property
     def running(self) -> bool:
@@ -152,7 +150,6 @@ class ScanController(QObject):
         self.progress.emit(done, total, rate, left)
 
     def _on_finished(self, report: ScanReport) -> None:
-        self.last_report = report
         self._done(self._task)
         self._task = None
         self.finished.emit(report)
@@ -178,10 +175,6 @@ class ScanController(QObject):
             self._start(req)
         else:
             self.idle.emit()
-
-    def shutdown(self, timeout_ms: int = 30000) -> None:
-        self.cancel()
-        self.pool.waitForDone(timeout_ms)
 
 
 # -- memo export --------------------------------------------------------------------------
@@ -299,10 +292,6 @@ class ExportController(QObject):
         signal.emit(*args)
         if self.pool.activeThreadCount() == 0:
             self._old = []
-
-    def shutdown(self, timeout_ms: int = 30000) -> None:
-        self.cancel()
-        self.pool.waitForDone(timeout_ms)
 
 
 # -- warm-up ------------------------------------------------------------------------------

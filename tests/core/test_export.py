@@ -16,7 +16,7 @@ from lxml import etree
 
 from reviewer.cli import main as cli_main
 from reviewer.core.export import ExportError, export_memo, generated_summary
-from reviewer.core.export.memo import Release, find_conflicts
+from reviewer.core.export.releases import Release, find_conflicts
 from reviewer.core.export.wordml import label_underline
 from reviewer.core.model import LABELS, Document, Entity, Fact
 from reviewer.core.palette import LABEL_COLORS, LABEL_NAMES

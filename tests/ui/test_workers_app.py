@@ -157,7 +157,7 @@ def test_run_gui_is_wired(monkeypatch, tmp_path) -> None:
         pass
     assert app_mod.run_gui(str(tmp_path / "d"), argv=[]) == 0
     assert shown
-    shown[0].scans.shutdown()
+    shown[0].scans.cancel()
     close_and_wait(shown[0])
 
 

@@ -117,11 +117,6 @@ class _Scan:
         self.source: tuple[int, int] | None = None
         self.sep_after = False  # the last token was a separator
 
-    def take(self, m: re.Match[str] | None) -> re.Match[str] | None:
-        if m:
-            self.pos = m.end()
-        return m
-
     def try_date(self) -> bool:
         line, pos = self.line, self.pos
         ws = len(line) - len(line[pos:].lstrip(" \t"))

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewer.core.export.errors import ExportError
-from reviewer.core.export.memo import DEFAULT_TITLE, Progress, Release, build_memo, release_summary
+from reviewer.core.export.memo import DEFAULT_TITLE, Progress, build_memo, release_summary
+from reviewer.core.export.releases import Release
 from reviewer.core.export.summary import generated_summary
 from reviewer.core.export.wordml import clean
 from reviewer.core.files import WriteError, atomic_write

@@ -9,11 +9,10 @@ when its section has content, so the memo never shows empty headings.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -22,12 +21,14 @@ from lxml import etree
 
 from reviewer.core.export.comments import add_note_comment
 from reviewer.core.export.errors import ExportError
+from reviewer.core.export.releases import Release, find_conflicts, shared_entities
 from reviewer.core.export.summary import (
     enclosing_sentence,
     generated_summary,
     split_sentences,
 )
 from reviewer.core.export.wordml import Cell, clean, label_underline, paragraph, run, table
+from reviewer.core.intervals import merge_spans
 from reviewer.core.model import LABELS, Alias, Entity, Fact
 from reviewer.core.palette import LABEL_COLORS, LABEL_NAMES
 from reviewer.core.resources import resource_path
@@ -41,7 +42,6 @@ DEFAULT_TITLE = "Review memo"
 EVIDENCE_CHARS = 300
 MAX_SHARED_ROWS = 400  # a 1000-release memo should not turn into a phone book
 # Values, not things: a date or an amount shared by two releases is not news.
-SHARED_LABELS = ("PERSON", "ORG", "PLACE", "NORP", "EVENT", "DOCUMENT")
 
 STATUS_FILLS = {"verified": "CCEBD9", "disputed": "F6CFC0"}  # green / vermilion tints
 KIND_NAMES = {"role": "Role", "figure": "Figure", "dateline": "Dateline",
@@ -51,38 +51,23 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(slots=True)
-class Release:
-    """One release as the memo needs it: the view plus what the store adds."""
-
-    number: int
-    view: DocumentView
-    summary: str = ""
-    summary_edited: bool = False
-
-    @property
-    def title(self) -> str:
-        doc = self.view.document
-        return doc.title.strip() or doc.name
-
-
-@dataclass(slots=True)
 class Styles:
     """Style ids looked up once by name in the template (names are what users see)."""
 
-    title: str
-    meta: str
-    h1: str
-    h2: str
-    excerpt: str
-    cell: str
+    title: str | None
+    meta: str | None
+    h1: str | None
+    h2: str | None
+    excerpt: str | None
+    cell: str | None
     table: str | None
-    entity: dict[str, str] = field(default_factory=dict)
+    entity: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: DocxDocument) -> Styles:
         def sid(name: str, fallback: str | None) -> str | None:
             try:
-                return doc.styles[name].style_id
+                return str(doc.styles[name].style_id)
             except KeyError:
                 return fallback
 
@@ -129,7 +114,7 @@ class MemoBuilder:
             self.doc.element.body.append(el)
         return el
 
-    def para(self, text: str = "", style: str | None = None, **kw) -> etree._Element:
+    def para(self, text: str = "", style: str | None = None, **kw: Any) -> etree._Element:
         p = self._append(paragraph(style, **{k: kw.pop(k) for k in list(kw)
                                              if k in ("keep_next", "page_break", "align")}))
         if text:
@@ -142,14 +127,14 @@ class MemoBuilder:
         return self.para(text, style, keep_next=True, page_break=page_break)
 
     def table(self, headers: Sequence[str], widths: Sequence[float],
-              rows: Iterable[Sequence]) -> etree._Element:
+              rows: Iterable[Sequence[Any]]) -> etree._Element:
         tbl = self._append(table(headers, widths, rows, style=self.st.table,
                                  text_style=self.st.cell))
         # Word needs a paragraph between two consecutive tables or it merges them.
         self._append(paragraph(self.st.cell))
         return tbl
 
-    def entity_run_options(self, label: str) -> dict:
+    def entity_run_options(self, label: str) -> dict[str, Any]:
         # Direct shading as well as the character style: Word and LibreOffice both honour
         # the style, but other viewers (and mail previews) often only show direct shading.
         return {"style": self.st.entity.get(label), "fill": LABEL_COLORS.get(label),
@@ -177,7 +162,7 @@ class MemoBuilder:
         for a, b in zip(points, points[1:], strict=False):
             while li < len(label_at) and label_at[li][1] <= a:
                 li += 1
-            opts: dict = {}
+            opts: dict[str, Any] = {}
             if li < len(label_at) and label_at[li][0] <= a < label_at[li][1]:
                 opts = self.entity_run_options(label_at[li][2])
             runs[a] = run(p, text[a:b], **opts)
@@ -223,25 +208,25 @@ class MemoBuilder:
             self.heading("Possible conflicts", 2)
             self.para("The same subject is described differently; check which is right.",
                       self.st.meta)
-            rows = [[c.subject, c.kind, "\n".join(f"{v} (#{', #'.join(map(str, nums))})"
-                                                  for v, nums in c.values)]
-                    for c in conflicts]
-            self.table(["Subject", "What differs", "Values (release #)"], [3, 1.6, 6], rows)
+            self.table(["Subject", "What differs", "Values (release #)"], [3, 1.6, 6],
+                       [[c.subject, c.kind, "\n".join(f"{v} (#{', #'.join(map(str, nums))})"
+                                                      for v, nums in c.values)]
+                        for c in conflicts])
         if shared:
             self.heading("Entities in more than one release", 2)
-            rows = []
+            shared_rows: list[list[Any]] = []
             listed = shared[:MAX_SHARED_ROWS]
-            aliases = any(s.aliases for s in listed)  # an all-empty column only wastes room
+            with_aliases = any(s.aliases for s in listed)  # an empty column only wastes room
             for s in listed:
                 row = [[(s.name, self.entity_run_options(s.label))],
                        LABEL_NAMES.get(s.label, s.label),
                        ", ".join(f"#{n}" for n in s.releases), str(s.mentions)]
-                rows.append(row + [", ".join(s.aliases)] if aliases else row)
+                shared_rows.append(row + [", ".join(s.aliases)] if with_aliases else row)
             headers = ["Entity", "Type", "Releases", "Mentions"]
             widths = [3, 1.7, 2.3, 1.4]
-            if aliases:
+            if with_aliases:
                 headers, widths = headers + ["Also written as"], widths + [3]
-            self.table(headers, widths, rows)
+            self.table(headers, widths, shared_rows)
             if len(shared) > MAX_SHARED_ROWS:
                 self.para(f"… and {len(shared) - MAX_SHARED_ROWS} more shared entities.",
                           self.st.meta)
@@ -274,7 +259,7 @@ class MemoBuilder:
         facts = sorted(view.facts, key=lambda f: (f.start, f.end))
         if facts:
             self.heading("Key facts", 2)
-            rows = []
+            rows: list[Sequence[Any]] = []
             for f in facts:
                 status = view.fact_status(f)
                 value = f.summary()
@@ -298,7 +283,7 @@ class MemoBuilder:
         groups = entity_groups(view.entities)
         if groups:
             self.heading("Entities", 2)
-            rows: list = []
+            rows = []
             where: dict[str, int] = {}
             aliases = any(g.aliases for items in groups.values() for g in items)
             for label in LABELS:
@@ -342,21 +327,23 @@ class MemoBuilder:
         for f in facts:
             if 0 <= f.start < f.end <= len(text):
                 ranges.append(enclosing_sentence(doc, f.start, f.end, spans))
-        for n in notes:
-            ranges.append(enclosing_sentence(doc, n.start, n.end, spans))
-        ranges = _merge(ranges)
+        anchored = [(n, n.start, n.end) for n in notes
+                    if n.start is not None and n.end is not None]
+        for _, start, end in anchored:
+            ranges.append(enclosing_sentence(doc, start, end, spans))
+        ranges = merge_spans(ranges, touching=True)
         if not ranges:
             return
         self.heading("Annotated excerpts", 2)
         ents = view.entities
         for s, e in ranges:
-            here = [n for n in notes if s <= n.start and n.end <= e]
-            cuts = {x for n in here for x in (n.start, n.end)}
+            here = [(n, a, b) for n, a, b in anchored if s <= a and b <= e]
+            cuts = {x for _, a, b in here for x in (a, b)}
             p = self.para("", self.st.excerpt)
             runs = self.highlighted(p, text, s, e, ents, cuts)
             starts = sorted(runs)
-            for n in here:
-                covering = [runs[a] for a in starts if n.start <= a < n.end]
+            for n, a, b in here:
+                covering = [runs[x] for x in starts if a <= x < b]
                 if covering:
                     self.comment(p, covering, n)
 
@@ -423,178 +410,6 @@ def entity_groups(entities: Sequence[Entity]) -> dict[str, list[EntityGroup]]:
     return out
 
 
-@dataclass(slots=True)
-class SharedEntity:
-    label: str
-    name: str
-    releases: list[int]
-    mentions: int
-    aliases: list[str]
-
-
-def shared_entities(releases: Sequence[Release],
-                    aliases: Sequence[Alias] = ()) -> list[SharedEntity]:
-    """Entities (names, not values) appearing in more than one release.
-
-    The extraction engine's linker groups the mentions (it merges "Viet Nam"/"Vietnam",
-    an acronym with its definition, and the reviewer's confirmed aliases); without it,
-    canonical names compared case-insensitively stand in.
-    """
-    try:
-        from reviewer.core.extract.linking import link
-    except ImportError:  # pragma: no cover - the engine ships with the linker
-        link = None
-    if link is not None:
-        result = link({str(r.number): list(r.view.entities) for r in releases}, aliases)
-        out = [SharedEntity(c.label, c.name, sorted(int(d) for d in c.docs), c.mentions,
-                            sorted(c.aliases, key=str.casefold)[:6])
-               for c in result.entities
-               if c.label in SHARED_LABELS and len(c.docs) > 1 and len(c.name) > 1]
-    else:
-        out = _shared_by_name(releases)
-    out.sort(key=lambda s: (-len(s.releases), -s.mentions, s.name.casefold()))
-    return out
-
-
-def _shared_by_name(releases: Sequence[Release]) -> list[SharedEntity]:
-    by: dict[tuple[str, str], dict] = {}
-    for r in releases:
-        for ent in r.view.entities:
-            if ent.label not in SHARED_LABELS:
-                continue
-            name = " ".join((ent.canonical or ent.text).split())
-            if len(name) < 2:
-                continue
-            rec = by.setdefault((ent.label, name.casefold()),
-                                {"name": name, "releases": set(), "mentions": 0,
-                                 "forms": {}})
-            rec["releases"].add(r.number)
-            rec["mentions"] += 1
-            t = " ".join(ent.text.split())
-            rec["forms"].setdefault(t.casefold(), t)
-    out = []
-    for (label, key), rec in by.items():
-        if len(rec["releases"]) < 2:
-            continue
-        forms = [f for k, f in rec["forms"].items() if k != key][:6]
-        out.append(SharedEntity(label, rec["name"], sorted(rec["releases"]),
-                                rec["mentions"], forms))
-    return out
-
-
-@dataclass(slots=True)
-class Conflict:
-    subject: str
-    kind: str
-    values: list[tuple[str, list[int]]]  # (value as written, release numbers)
-
-
-_NORM_RE = re.compile(r"[^\w%$€£¥.]+")
-_WORDY = re.compile(r"[^\W\d_]{3}")  # a subject needs a word: "2024" is not one
-
-
-def _norm(value: str) -> str:
-    return _NORM_RE.sub(" ", value.casefold()).strip()
-
-
-def _entity_name_at(view: DocumentView, start: int, end: int, label: str,
-                    raw: str) -> str:
-    """The canonical name of the `label` entity written as `raw` inside [start, end)."""
-    for ent in view.entities:
-        if ent.label == label and start <= ent.start < end and (
-                ent.text == raw or (ent.canonical and ent.canonical == raw)):
-            return ent.canonical or ent.text
-    return raw
-
-
-def _figure_subject(f: Fact) -> str:
-    """What a figure measures ("refers_to" from the extractor: "revenue", "the fund")."""
-    d = f.fields
-    for key in ("refers_to", "subject", "about"):
-        v = d.get(key)
-        if isinstance(v, str) and v.strip():
-            return v.strip()
-    return ""
-
-
-def _figure_value(f: Fact) -> tuple[str, str]:
-    """(as written, comparison key): "US$ 50 million" and "$50 million" compare equal
-    through the extractor's normalised value and currency."""
-    d = f.fields
-    shown = str(d.get("text") or f.summary()).strip()
-    v = d.get("value")
-    if isinstance(v, (int, float)):
-        return shown, f"{d.get('currency', '')}|{float(v):.6g}|{d.get('label', '')}"
-    return shown, _norm(shown)
-
-
-def find_conflicts(releases: Sequence[Release]) -> list[Conflict]:
-    """Subjects described differently: a person with different titles, an office
-    (title at an organisation) held by different people, a subject with different
-    amounts, a meeting on different dates. Differences only in case or punctuation
-    (or, for amounts, in how the same normalised value is written) do not count."""
-    titles: dict[str, dict[str, tuple[str, set[int]]]] = defaultdict(dict)
-    holders: dict[str, dict[str, tuple[str, set[int]]]] = defaultdict(dict)
-    amounts: dict[str, dict[str, tuple[str, set[int]]]] = defaultdict(dict)
-    dates: dict[str, dict[str, tuple[str, set[int]]]] = defaultdict(dict)
-    names: dict[str, str] = {}
-
-    def put(bucket: dict, subject: str, value: str, number: int,
-            value_key: str | None = None) -> None:
-        key = _norm(subject)
-        names.setdefault(key, subject)
-        slot = bucket[key].setdefault(value_key or _norm(value), (value, set()))
-        slot[1].add(number)
-
-    for r in releases:
-        view = r.view
-        for f in view.facts:
-            d = f.fields
-            if f.kind == "role":
-                person, title = d.get("person"), d.get("title")
-                if isinstance(person, str) and isinstance(title, str) and person and title:
-                    person = _entity_name_at(view, f.start, f.end, "PERSON", person)
-                    org = d.get("org") if isinstance(d.get("org"), str) else ""
-                    put(titles, person, f"{title}, {org}" if org else title, r.number)
-                    if org:
-                        put(holders, f"{title}, {org}", person, r.number)
-            elif f.kind == "figure":
-                subject = _figure_subject(f)
-                if subject:
-                    shown, key = _figure_value(f)
-                    put(amounts, subject, shown, r.number, key)
-            elif f.kind == "meeting":
-                event, when = d.get("event"), d.get("iso") or d.get("date")
-                if isinstance(event, str) and event and isinstance(when, str) and when:
-                    event = _entity_name_at(view, f.start, f.end, "EVENT", event)
-                    put(dates, event, str(d.get("date") or when), r.number, str(when))
-    out: list[Conflict] = []
-    for kind, bucket in (("title", titles), ("holder", holders), ("figure", amounts),
-                         ("date", dates)):
-        for key, values in bucket.items():
-            if len(values) < 2 or not _WORDY.search(names[key]):
-                continue
-            if len(set().union(*(nums for _v, nums in values.values()))) < 2:
-                continue  # figures for several things in one release are not a conflict
-            if kind == "title" and _titles_compatible([v for v, _ in values.values()]):
-                continue
-            vals = sorted(((v, sorted(nums)) for v, nums in values.values()),
-                          key=lambda x: (x[1], x[0]))
-            label = {"title": "title / role", "holder": "who holds the post",
-                     "figure": "amount", "date": "date"}[kind]
-            out.append(Conflict(names[key], label, vals))
-    out.sort(key=lambda c: c.subject.casefold())
-    return out
-
-
-def _titles_compatible(values: list[str]) -> bool:
-    """"CEO" and "CEO, Acme" are the same claim told in more or less detail."""
-    normed = sorted({_norm(v) for v in values}, key=len)
-    return all(normed[-1].startswith(v) for v in normed[:-1])
-
-
-# -- notes --------------------------------------------------------------------------------
-
 def _sort_notes(view: DocumentView, text: str
                 ) -> tuple[list[Note], list[Note], list[Note], list[Note]]:
     """(notes on a span of text, on a fact row, on an entity row, on the whole release).
@@ -614,16 +429,6 @@ def _sort_notes(view: DocumentView, text: str
         else:
             loose.append(n)
     return anchored, on_facts, on_entities, loose
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(ranges):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
 
 
 def release_summary(view: DocumentView, stored: str | None) -> tuple[str, bool]:

@@ -19,6 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from reviewer.core.palette import LABEL_UNDERLINES
+
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates, FFFE and FFFF.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
@@ -36,10 +38,6 @@ WORD_UNDERLINES = {"single": "single", "dash": "dash", "dot": "dotted", "dashdot
 
 def label_underline(label: str) -> str | None:
     """The Word underline for a label: the legend's second cue besides colour."""
-    try:
-        from reviewer.core.palette import LABEL_UNDERLINES
-    except ImportError:  # an older palette without underlines: colour only
-        return None
     return WORD_UNDERLINES.get(LABEL_UNDERLINES.get(label, ""))
 
 
@@ -200,10 +198,3 @@ def _cell(tr: etree._Element, width: int, fill: str | None, text_style: str | No
     if text_style:
         _sub(_sub(p, _W_PPR), qn("w:pStyle"), val=text_style)
     return p
-
-
-def row_cell_paragraph(tbl: etree._Element, row: int, col: int) -> etree._Element:
-    """The first paragraph of a cell (row 0 is the header)."""
-    tr = tbl.findall(qn("w:tr"))[row]
-    tc = tr.findall(qn("w:tc"))[col]
-    return tc.find(_W_P)

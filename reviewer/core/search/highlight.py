@@ -13,6 +13,7 @@ from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as _porter_stem
 
+from reviewer.core.intervals import merge_spans
 from reviewer.core.search.index import (
     _TOKEN_RE,
     _stems,
@@ -87,7 +88,7 @@ def highlight_spans(q: wq.Query, text: str, schema: Any) -> list[tuple[int, int]
                     spans.add((tok[1], tokens[i + n - 1][2]))
     if fast_plain or fast_patterns or fast_phrases:
         _stemmed_spans(text, fast_plain, fast_patterns, fast_phrases, spans)
-    return _merge_nested(sorted(spans))
+    return merge_spans(spans)
 
 
 def _stemmed_spans(text: str, plain: set[str], patterns: list[str],
@@ -134,17 +135,6 @@ def _wild_to_regex(pattern: str) -> str:
     if "*" not in pattern and "?" not in pattern:
         return re.escape(pattern) + ".*"
     return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-
-
-def _merge_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s < out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-            continue
-        out.append((s, e))
-    return out
 
 
 def fragments(text: str, spans: list[tuple[int, int]], *, width: int = 160,

@@ -55,10 +55,6 @@ class PreTEXT(TEXT):
         return super().index(value, **kwargs)
 
 
-# Fields whose postings `prepare` computes in the worker; the short title stays text.
-PREPARED = ("body", "boiler", *LABEL_FIELDS.values())
-
-
 def make_schema() -> Schema:
     fields = {
         "doc_id": ID(stored=True, unique=True),

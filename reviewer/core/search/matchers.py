@@ -346,7 +346,7 @@ class DocSet(wq.Query):
     def is_leaf(self) -> bool:
         return True
 
-    def estimate_size(self, ixreader: Any) -> int:
+    def estimate_size(self, _ixreader: Any) -> int:
         return len(self.docnums)
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:

@@ -19,7 +19,6 @@ from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
 from reviewer.core.documents import loaders
-from reviewer.core.model import LABEL_FIELDS
 from reviewer.core.search.highlight import fragments, highlight_spans, highlights_anything
 from reviewer.core.search.index import SearchIndex
 from reviewer.core.search.matchers import (
@@ -34,7 +33,6 @@ from reviewer.core.search.matchers import (
 )
 from reviewer.core.store import STATUSES, ReviewStore
 
-FIELD_LABELS = {name: label for label, name in LABEL_FIELDS.items()}
 TEXT_FIELDS = ("title", "body", "boiler")
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
