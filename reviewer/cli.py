@@ -94,9 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _workspace(args: argparse.Namespace):
+    from reviewer.core.logs import log_to_data_folder
     from reviewer.core.review.workspace import Workspace
 
     ws = Workspace(args.data_dir)
+    log_to_data_folder(ws.data_dir)
     if ws.readonly and args.command in ("index",):
         ws.close()
         raise UserError(f"another Reviewer is using {ws.data_dir}; close it and try again")

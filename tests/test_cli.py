@@ -123,3 +123,10 @@ def test_eval_prints_the_score_layout(capsys) -> None:
 def test_eval_missing_gold_is_a_message(tmp_path: Path, capsys) -> None:
     assert main(["eval", str(tmp_path / "none.jsonl"), str(tmp_path)]) == 2
     assert "no such gold file" in capsys.readouterr().err
+
+
+def test_the_log_goes_to_the_data_folder(samples: Path, data_dir: Path) -> None:
+    assert main(["index", str(samples), "--data-dir", str(data_dir)]) == 0
+    log = (data_dir / "logs" / "reviewer.log").read_text(encoding="utf-8")
+    assert "reviewer.core.search.library" in log and "added 5" in log
+    assert (data_dir / "logs" / "reviewer.log").stat().st_mode & 0o077 == 0

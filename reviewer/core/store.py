@@ -7,6 +7,7 @@ Schema changes go through numbered migrations, each preceded by a backup copy.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import sqlite3
 import threading
 import time
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.core.model import Alias, Correction
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("unreviewed", "in progress", "reviewed")
 FACT_STATUSES = ("unverified", "verified", "disputed")
@@ -153,6 +156,7 @@ class ReviewStore:
             newest = self.newest_backup()
             where = (f"the newest backup is {newest}" if newest is not None
                      else f"no backup was found in {self.backup_dir}")
+            log.error("review store %s cannot be opened: %s", self.path, exc)
             raise StoreError(
                 f"The review store {self.path} is damaged or not a Reviewer store ({exc}). "
                 f"It was left untouched; {where}."
@@ -212,6 +216,7 @@ class ReviewStore:
                 for statement in _split_sql(MIGRATIONS[number]):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
+            log.info("review store %s: schema %d", self.path, number + 1)
 
     def backup(self, reason: str = "manual") -> Path:
         """Copy the store to backups/ with SQLite's online backup; returns the copy's path."""
@@ -226,6 +231,7 @@ class ReviewStore:
                 dest.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dest.close()
+        log.info("review store backed up to %s", target)
         return target
 
     def daily_backup(self) -> Path | None:

@@ -1,13 +1,18 @@
 """Entry points: `reviewer` with no subcommand, and a window factory for tests."""
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from reviewer.core.logs import log_to_data_folder
 from reviewer.core.review.workspace import Workspace
 from reviewer.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 
 def create_main_window(data_dir: str | None, *, start_scan: bool = True,
@@ -15,6 +20,7 @@ def create_main_window(data_dir: str | None, *, start_scan: bool = True,
     """Open the data folder and build the window (a QApplication must exist). The first
     scan runs on a worker thread; an empty library starts with the bundled samples."""
     ws = Workspace(data_dir)
+    log_to_data_folder(ws.data_dir)
     try:
         ws.ensure_demo_library()
         return MainWindow(ws, start_scan=start_scan, scan_workers=scan_workers)
@@ -23,7 +29,15 @@ def create_main_window(data_dir: str | None, *, start_scan: bool = True,
         raise
 
 
+def _log_uncaught(kind: type[BaseException], exc: BaseException,
+                  tb: TracebackType | None) -> None:
+    """A failure in a Qt slot goes to the log with its traceback, then to stderr."""
+    log.critical("uncaught %s", kind.__name__, exc_info=(kind, exc, tb))
+    sys.__excepthook__(kind, exc, tb)
+
+
 def run_gui(data_dir: str | None = None, argv: Sequence[str] | None = None) -> int:
+    sys.excepthook = _log_uncaught
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName("Reviewer")
     app.setOrganizationName("Reviewer")

@@ -1,6 +1,7 @@
 """Library tree, search box with chips, facet counts and result snippets."""
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from PySide6.QtCore import (
@@ -44,6 +45,8 @@ from reviewer.ui.item_models import (
     SnippetRole,
 )
 from reviewer.ui.workers import worker_pool
+
+log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
 RESULT_LIMIT = 50
@@ -140,6 +143,7 @@ class FacetTask(QRunnable):
         try:
             facets = self.searcher.search("", limit=1, with_highlights=False).facets
         except Exception:  # noqa: BLE001 - an index being rebuilt just shows no facets
+            log.warning("library facets unavailable", exc_info=True)
             facets = {}
         self.finished = True
         self.signals.done.emit(self.serial, facets, self.statuses)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import html
 import io
+import logging
 import os
 import re
 import zipfile
@@ -23,6 +24,8 @@ from reviewer.core.model import Document
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
 
 #: Files larger than this are refused (a release is a few KB; this guards memory and time).
+log = logging.getLogger(__name__)
+
 MAX_BYTES = 20 * 1024 * 1024
 #: Cap on the total uncompressed size of a .docx's XML parts (zip bomb guard).
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -403,6 +406,6 @@ def html_to_text(markup: str) -> tuple[str, str]:
         parser.feed(markup)
         parser.close()
     except Exception:  # noqa: BLE001 - keep whatever was parsed from hopeless markup
-        pass
+        log.debug("the HTML parser gave up; keeping the text read so far", exc_info=True)
     text, title = parser.result()
     return text, html.unescape(title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import getpass
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from reviewer.core.review.workspace import Workspace
 
 __all__ = ["export_memo", "ExportError", "generated_summary", "default_author", "Progress"]
+
+log = logging.getLogger(__name__)
 
 
 def default_author() -> str:
@@ -82,6 +85,7 @@ def export_memo(ws: Workspace, doc_ids: Sequence[int], out: str | os.PathLike[st
         path = atomic_write(target, memo.save)
     except WriteError as exc:
         raise ExportError(str(exc)) from exc
+    log.info("memo of %d release(s) written to %s", total, path)
     if progress is not None:
         progress(total + 1, total + 1, str(target))
     return path

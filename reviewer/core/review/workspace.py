@@ -4,6 +4,7 @@ The GUI, the CLI and the tests all go through this object, so they share one cod
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from reviewer.core.store import ReviewStore
 ENTITY_COUNTS_FILE = "entity_counts.json"
 LOCK_FILE = "reviewer.lock"
 
+log = logging.getLogger(__name__)
+
 
 class Workspace:
     """The open data directory. Use as a context manager or call close()."""
@@ -35,6 +38,8 @@ class Workspace:
         except Timeout:
             self._lock = None
         self.readonly = self._lock is None
+        if self.readonly:
+            log.info("another Reviewer holds %s: opened read-only", self.data_dir)
         if self.readonly and not allow_readonly:
             raise RuntimeError(f"Another Reviewer is using {self.data_dir}.")
         store_path = self.data_dir / "review.sqlite3"

@@ -285,12 +285,15 @@ class SearchIndex:
                 ix = windex.open_dir(str(self.directory), indexname=INDEX_NAME)
                 ix.doc_count()  # touches the segment files: raises if they are damaged
                 return ix
-        except Exception:  # noqa: BLE001 - any damage means: rebuild the cache
-            pass
+        except Exception as exc:  # noqa: BLE001 - any damage means: rebuild the cache
+            log.warning("the index in %s cannot be opened (%s: %s); it is rebuilt from the "
+                        "files", self.directory, type(exc).__name__, exc)
         return self._create()
 
     def _create(self) -> windex.Index:
         self.rebuilt = True
+        log.info("new %s index in %s", "in-memory" if self.readonly else "empty",
+                 self.directory)
         if self.readonly:
             return RamStorage().create_index(make_schema(), indexname=INDEX_NAME)
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -8,6 +8,7 @@ and keeps its identity, so its corrections and notes follow it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import multiprocessing
 import os
@@ -34,6 +35,8 @@ from reviewer.core.search.index import (
 from reviewer.core.store import DocRecord, ReviewStore
 
 Progress = Callable[[int, int, str], None]  # (done, total, current path)
+
+log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 
@@ -276,6 +279,10 @@ class Library:
             self._scan_serial(todo, book, lexicon, workers, progress, cancel)
         self.index.rebuilt = False
         report.seconds = time.perf_counter() - t0
+        log.info("scan of %s: %s in %.1f s", self.store.path.parent, report.summary(),
+                 report.seconds)
+        for failed, reason in report.failed:
+            log.info("not indexed: %s: %s", failed, reason)
         return report
 
     def _scan_serial(self, todo: list[str], book: _ScanBook, lexicon: Lexicon, workers: int,
