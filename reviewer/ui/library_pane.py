@@ -44,6 +44,7 @@ from reviewer.ui.item_models import (
     SearchResultsModel,
     SnippetRole,
 )
+from reviewer.ui.offsets import OffsetMap
 from reviewer.ui.workers import worker_pool
 
 log = logging.getLogger(__name__)
@@ -94,14 +95,15 @@ class SnippetDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _draw_fragment(painter: QPainter, font: QFont, text: str,
-                       spans: list[tuple[int, int]], x: int, y: int | float, width: int,
+                       spans: list[tuple[int, int]], x: int, y: float, width: int,
                        bottom: int) -> float:
         layout = QTextLayout(text, font)
+        omap = OffsetMap(text)
         ranges = []
         for s, e in spans:
             r = QTextLayout.FormatRange()
-            r.start, r.length = len(text[:s].encode("utf-16-le")) // 2, \
-                len(text[s:e].encode("utf-16-le")) // 2
+            r.start = omap.to_qt(s)
+            r.length = omap.to_qt(e) - r.start
             f = QTextCharFormat()
             f.setFontWeight(QFont.Weight.Bold)
             r.format = f
