@@ -182,3 +182,18 @@ def test_extractor_warms_up_in_the_background_after_show(ui_dirs, qtbot) -> None
     open_and_wait(w, other)
     assert w.session.doc_id == other and w.view.entities
     close_and_wait(w)
+
+
+def test_closing_reindexes_pending_corrections_off_the_gui_thread(window, qtbot) -> None:
+    text = window.view.document.text
+    s = text.index("Senior Officials")
+    window.doc_pane.select_span(s, s + len("Senior Officials"))
+    qtbot.keyClick(window.doc_pane, "o")  # re-indexing waits a moment: still pending
+    assert window.sync.reindex_ids
+    data, doc_id = window.ws.data_dir, window.session.doc_id
+    window.close()
+    assert not window.isVisible()  # the window goes at once
+    close_and_wait(window)
+    with Workspace(data) as ws:
+        hits = ws.searcher.search('org:"Senior Officials"', limit=None).hits
+    assert doc_id in [h.doc_id for h in hits]
