@@ -10,10 +10,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import ahocorasick
+
 from reviewer.core.model import Alias, Correction, Entity
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def _norm_ctx(s: str) -> str:
@@ -34,7 +40,9 @@ class Lexicon:
     retyped: dict[str, str] = field(default_factory=dict)  # text -> label
     rejects: list[_Reject] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias (casefolded) -> canonical
-    _rx: re.Pattern[str] | None = None
+    # an Aho-Corasick automaton of the added names, built once: finding thousands of learned
+    # names costs one pass over the text, not one regex alternative per name
+    _names: ahocorasick.Automaton | None = None
 
     @classmethod
     def from_corrections(
@@ -63,9 +71,31 @@ class Lexicon:
             lex.aliases[a.alias.casefold()] = a.canonical
             lex.aliases.setdefault(a.canonical.casefold(), a.canonical)
         if lex.added:
-            keys = sorted(lex.added, key=len, reverse=True)
-            lex._rx = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+            auto = ahocorasick.Automaton()
+            for name in lex.added:
+                auto.add_word(name, name)
+            auto.make_automaton()
+            lex._names = auto
         return lex
+
+    def _matches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Whole-word occurrences of the added names, longest first where they overlap."""
+        if self._names is None:
+            return
+        found = []
+        for end, name in self._names.iter(text):
+            start = end - len(name) + 1
+            if (start > 0 and _is_word(text[start - 1])) or (
+                end + 1 < len(text) and _is_word(text[end + 1])
+            ):
+                continue
+            found.append((start, end + 1, name))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        last = -1
+        for start, end, name in found:
+            if start >= last:
+                yield start, end, name
+                last = end
 
     def _rejected(self, text: str, e: Entity) -> bool:
         for r in self.rejects:
@@ -86,17 +116,11 @@ class Lexicon:
         from reviewer.core.extract.patterns import resolve_overlaps
 
         out = list(ents)
-        if self._rx is not None:
-            for m in self._rx.finditer(text):
-                t = m.group(0)
-                lab = self.retyped.get(t, self.added[t])
-                # learned names beat automatic guesses that overlap them
-                out = [
-                    e
-                    for e in out
-                    if not (e.start < m.end() and m.start() < e.end and e.source != "user")
-                ]
-                out.append(Entity(m.start(), m.end(), lab, t, source="lexicon", score=2.0))
+        for start, end, t in self._matches(text):
+            lab = self.retyped.get(t, self.added[t])
+            # learned names beat automatic guesses that overlap them
+            out = [e for e in out if not (e.start < end and start < e.end and e.source != "user")]
+            out.append(Entity(start, end, lab, t, source="lexicon", score=2.0))
         for e in out:
             lab = self.retyped.get(e.text)
             if lab and e.source != "user":

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from reviewer.core.model import Alias, Entity
 
 
@@ -57,17 +59,8 @@ def norm_key(s: str) -> str:
 
 
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance, or limit + 1 when it is larger."""
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 def _initials(name: str) -> str:
@@ -119,6 +112,11 @@ class _UF:
             self.p[rb] = ra
 
 
+#: Spelling candidates come from names that share a one- or two-letter deletion; a variant
+#: shared by more names than this is too generic to propose anything.
+_MAX_BUCKET = 40
+
+
 def _deletions(key: str, depth: int) -> set[str]:
     """`key` with up to `depth` characters removed: two keys within that edit distance
     share one of these, so candidates are found without comparing every pair."""
@@ -152,6 +150,8 @@ def _proposals(label: str, rs: list[CanonicalEntity]) -> list[Proposal]:
                 buckets.setdefault(variant, []).append(i)
     seen: set[tuple[int, int]] = set()
     for members in buckets.values():
+        if len(members) > _MAX_BUCKET:
+            continue  # a variant shared by this many names (`ministry` minus a letter) says nothing
         for x, i in enumerate(members):
             for j in members[x + 1:]:
                 pair = (min(i, j), max(i, j))
