@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="score extraction against a gold file")
     p.add_argument("gold")
     p.add_argument("docs_dir")
-    p.add_argument("--errors", action="store_true")
+    p.add_argument("--errors", action="store_true", help="list missed and spurious mentions")
+    p.add_argument("--rules-only", action="store_true",
+                   help="score the rule engine alone, without the learned recogniser")
 
     p = sub.add_parser("export", help="write a Word memo for releases")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -219,7 +221,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(f"no such gold file: {args.gold}")
     if not Path(args.docs_dir).is_dir():
         raise UserError(f"no such folder: {args.docs_dir}")
-    print(evaluate(args.gold, args.docs_dir, errors=args.errors))
+    print(evaluate(args.gold, args.docs_dir, errors=args.errors, model=not args.rules_only))
     return 0
 
 

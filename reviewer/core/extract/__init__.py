@@ -10,6 +10,7 @@ import bisect
 import re
 from datetime import date
 
+from reviewer.core.documents.structure import analyse as analyse_structure
 from reviewer.core.extract._scan import finditer_after
 from reviewer.core.extract.consistency import (
     acronyms,
@@ -21,18 +22,14 @@ from reviewer.core.extract.consistency import (
 from reviewer.core.extract.dateline import find_dateline
 from reviewer.core.extract.facts import find_facts
 from reviewer.core.extract.gazetteer import DOC_HEADS, gazetteer
+from reviewer.core.extract.learned import Recogniser, recogniser
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.extract.names import find_names
 from reviewer.core.extract.patterns import extract_patterns as _patterns
 from reviewer.core.extract.patterns import resolve_overlaps
 from reviewer.core.model import BOILERPLATE, Dateline, Entity, Extraction, Structure
 
-__all__ = ["extract", "extract_patterns", "Lexicon"]
-
-try:  # written by another module; the engine must work without it
-    from reviewer.core.documents.structure import analyse as _analyse
-except Exception:  # pragma: no cover
-    _analyse = None
+__all__ = ["extract", "extract_patterns", "analyse_and_rules", "Lexicon", "Recogniser"]
 
 _NAV_LINE = re.compile(
     r"(?m)^[ \t]*(?:Menu\b[^\n]*|[-*•][ \t]+[A-Z0-9][A-Z0-9 &/'’,.-]*|[^\S\n]*"
@@ -76,15 +73,6 @@ _SMALL = frozenset(
 def extract_patterns(text: str) -> list[Entity]:
     """DATE, MONEY and PERCENT mentions (cheap; no structure needed)."""
     return _patterns(text)
-
-
-def _structure(text: str) -> Structure | None:
-    if _analyse is None:
-        return None
-    try:
-        return _analyse(text)
-    except Exception:  # a broken analyser must not break extraction
-        return None
 
 
 def _ref_date(dl: Dateline | None) -> date | None:
@@ -211,21 +199,19 @@ def _outside(ents: list[Entity], spans: list[tuple[int, int]]) -> list[Entity]:
     return out
 
 
-def extract(
-    text: str, structure: Structure | None = None, lexicon: Lexicon | None = None
-) -> Extraction:
-    """Entities (sorted, non-overlapping, `text == doc[start:end]`) and facts of one release."""
-    if structure is None:
-        structure = _structure(text)
+def _dateline(text: str, structure: Structure | None) -> Dateline | None:
     dl = structure.dateline if structure and structure.dateline else None
     if dl is None or (dl.place_span is None and dl.source_span is None):
         own = find_dateline(text)
         if own and (dl is None or own.start == dl.start or dl.date_span is None):
             dl = own
-    ref = _ref_date(dl)
-    gaz = gazetteer()
+    return dl
 
-    cands = _patterns(text, ref)
+
+def _rules(text: str, structure: Structure | None, dl: Dateline | None) -> list[Entity]:
+    """The rule engine: patterns, names from local evidence, gazetteers, consistency."""
+    gaz = gazetteer()
+    cands = _patterns(text, _ref_date(dl))
     cands += find_names(text)
     cands += _quoted(text)
     cands += _regex_names(text)
@@ -242,7 +228,53 @@ def extract(
     ents += _outside(propagate(text, ents, gaz), blocked)
     ents = resolve_overlaps(ents)
     ents = _drop_compounds(text, ents)
-    ents = _amending_instruments(text, ents)
+    return _amending_instruments(text, ents)
+
+
+def analyse_and_rules(
+    text: str, structure: Structure | None = None
+) -> tuple[Structure | None, list[Entity]]:
+    """The release's structure and the rule engine's entities (the learned model's input)."""
+    if structure is None:
+        structure = analyse_structure(text)
+    return structure, _rules(text, structure, _dateline(text, structure))
+
+
+def _valued(text: str, spans: list[tuple[int, int, str]], rules: list[Entity],
+            ref: date | None) -> list[Entity]:
+    """Entities for the model's spans, with the normalised value of dates, amounts and
+    percentages (from the rule engine's matching span, or the patterns run on the span)."""
+    by_span = {(e.start, e.end, e.label): e for e in rules}
+    out = []
+    for s, e, label in spans:
+        rule = by_span.get((s, e, label))
+        value = rule.value if rule else None
+        if value is None and label in ("DATE", "MONEY", "PERCENT"):
+            for p in _patterns(text[s:e], ref):
+                if p.start == 0 and p.end == e - s and p.label == label:
+                    value = p.value
+        out.append(Entity(s, e, label, text[s:e], value, score=0.9))
+    return out
+
+
+def extract(
+    text: str,
+    structure: Structure | None = None,
+    lexicon: Lexicon | None = None,
+    model: Recogniser | None | bool = True,
+) -> Extraction:
+    """Entities (sorted, non-overlapping, `text == doc[start:end]`) and facts of one release.
+
+    `model`: True for the shipped learned recogniser, a `Recogniser` for another (a
+    reviewer's own), False for the rule engine alone.
+    """
+    if structure is None:
+        structure = analyse_structure(text)
+    dl = _dateline(text, structure)
+    ents = _rules(text, structure, dl)
+    rec = recogniser() if model is True else model or None
+    if rec is not None:
+        ents = _valued(text, rec.spans(text, structure, ents), ents, _ref_date(dl))
     if lexicon is not None:
         ents = lexicon.apply(text, ents)
     unify_labels(ents)
