@@ -14,7 +14,9 @@ from reviewer.core.extract import extract
 from reviewer.core.extract.gazetteer import gazetteer
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_docs"
-SIZE = 100_000  # characters; the growth check also runs four times this
+# characters; the growth check also runs four times this. The learned recogniser reads
+# every token, so a larger size only makes the suite slower, not the check sharper.
+SIZE = 25_000
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,7 +34,7 @@ def test_sample_releases_grow_linearly() -> None:
     if not docs:
         pytest.skip("sample_docs missing")
     text = "\n\n".join(p.read_text("utf-8") for p in docs)
-    assert len(extract(to_size(text, 1_000_000)).entities) > 5000
+    assert len(extract(to_size(text, 250_000)).entities) > 1250
     assert_linear(lambda n: extract(to_size(text, n)), SIZE, "sample releases")
 
 
@@ -51,7 +53,7 @@ DENSE = (
 
 def test_dense_business_release_grows_linearly() -> None:
     # three times the entity density of a typical release
-    assert len(extract(to_size(DENSE, 1_000_000)).entities) > 10000
+    assert len(extract(to_size(DENSE, 250_000)).entities) > 2500
     assert_linear(lambda n: extract(to_size(DENSE, n)), SIZE, "dense releases")
 
 

@@ -138,8 +138,15 @@ def _regex_names(text: str) -> list[Entity]:
     return out
 
 
-def _drop_compounds(text: str, ents: list[Entity]) -> list[Entity]:
-    """`ASEAN - Japan cooperation` is an attribute, not two mentions (unless possessive)."""
+def _dateline_place(text: str, e: Entity) -> bool:
+    """`OSLO - ...` opening a line: a place in capitals, as a dateline writes it."""
+    line_start = text.rfind("\n", 0, e.start) + 1
+    return e.label == "PLACE" and e.text.isupper() and not text[line_start : e.start].strip()
+
+
+def _drop_compounds(text: str, ents: list[Entity], dl: Dateline | None = None) -> list[Entity]:
+    """`ASEAN - Japan cooperation` is an attribute, not two mentions (unless possessive);
+    a dateline's `OSLO - Acme Inc. said` is two."""
     drop: set[int] = set()
     for i in range(len(ents) - 1):
         a, b = ents[i], ents[i + 1]
@@ -147,6 +154,8 @@ def _drop_compounds(text: str, ents: list[Entity]) -> list[Entity]:
             a.label in ("ORG", "PLACE")
             and b.label in ("ORG", "PLACE")
             and text[a.end : b.start] == " - "
+            and not (dl is not None and dl.start <= a.start < dl.end)
+            and not _dateline_place(text, a)
         ):
             tail = text[b.end : b.end + 2]
             if tail not in ("'s", "’s") and (b.end >= len(text) or text[b.end] in " \t"):
@@ -240,6 +249,18 @@ def analyse_and_rules(
     return structure, _rules(text, structure, _dateline(text, structure))
 
 
+_TRAILING = ",;:(\u2013\u2014-"
+
+
+def _trimmed(text: str, s: int, e: int, label: str) -> tuple[int, int, str]:
+    """A span without trailing punctuation that never ends a name (`December 31,`) and
+    without a closing bracket it does not open."""
+    while e > s and (text[e - 1] in _TRAILING or text[e - 1].isspace()
+                     or (text[e - 1] == ")" and "(" not in text[s:e])):
+        e -= 1
+    return s, e, label
+
+
 def _valued(text: str, spans: list[tuple[int, int, str]], rules: list[Entity],
             ref: date | None) -> list[Entity]:
     """Entities for the model's spans, with the normalised value of dates, amounts and
@@ -274,7 +295,9 @@ def extract(
     ents = _rules(text, structure, dl)
     rec = recogniser() if model is True else model or None
     if rec is not None:
-        ents = _valued(text, rec.spans(text, structure, ents), ents, _ref_date(dl))
+        spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
+        ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
+        ents = _drop_compounds(text, ents, dl)
     if lexicon is not None:
         ents = lexicon.apply(text, ents)
     unify_labels(ents)

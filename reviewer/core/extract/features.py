@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Sequence
 
+from reviewer.core.extract.consistency import masked_spans
 from reviewer.core.extract.gazetteer import (
     DOC_HEADS,
     EVENT_HEADS,
@@ -43,7 +44,6 @@ _LEGAL = re.compile(
     r"|group|holdings)",
     re.I,
 )
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _SHAPE = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
     "X" * 26 + "x" * 26 + "d" * 10,
@@ -288,7 +288,8 @@ def _glued_words(text: str, offs: Sequence[tuple[int, int]]) -> list[tuple[str, 
         j = i
         while j < n and offs[j][1] <= we:
             j += 1
-        if sum(1 for k in range(i, j) if text[offs[k][0]].isalnum()) > 1:
+        if j - i > 1 and we - ws <= 40 and sum(1 for k in range(i, j)
+                                                if text[offs[k][0]].isalnum()) > 1:
             word = m.group().rstrip(".")
             key = ("gw=" + word.lower(), "gwsh=" + shape(word))
             for k in range(i, j):
@@ -309,7 +310,7 @@ def document_features(
     gaz = _gazetteer_tags(toks)
     lower, company, listed = _document_words(toks, offs)
     layout = _line_flags(text, offs, structure)
-    addresses = [m.span() for m in _ADDRESS.finditer(text)]
+    addresses = masked_spans(text)
     near = [_as_neighbour(t) for t in toks]
     glued = _glued_words(text, offs)
     X: list[Features] = []

@@ -12,6 +12,7 @@ Models are trained by `tools/train_extractor.py` and ship in `resources/model/`.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -23,19 +24,17 @@ from pathlib import Path
 
 import pycrfsuite
 
+from reviewer.core.extract.consistency import masked_spans
 from reviewer.core.extract.features import Features, document_features
+from reviewer.core.extract.occurrences import Names
 from reviewer.core.model import LABELS, Entity, Structure
 from reviewer.core.resources import resource_path
 
 log = logging.getLogger(__name__)
 
 NAME_LABELS = frozenset(("PERSON", "ORG", "PLACE", "NORP", "EVENT", "DOCUMENT"))
-_ADDRESS = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
-    r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|ai|co|gov|edu)(?:/\S*)?\b",
-    re.I,
-)
-
+#: Longest name whose repeats are labelled too (a real name is far shorter).
+MAX_NAME = 200
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -84,18 +83,58 @@ class Recogniser:
         if not offs:
             return []
         first, second = self._taggers()
-        tags = first.tag(X)
+        tags, marg = first_pass(first, text, offs, X)
         if second is not None:
-            X2 = second_pass_features(text, offs, X, tags, marginals(first, text, offs))
-            tags = second.tag(X2)
+            tags = tag_chunks(second, text, offs,
+                              second_pass_features(text, offs, X, tags, marg))
         return finish(text, decode(tags, offs, text))
+
+
+#: Tokens tagged in one call at most. The CRF library's cost grows faster than the length
+#: of one sequence, so a long text is tagged in pieces cut at line breaks (no name crosses
+#: a line) or, for a line longer than this, anywhere.
+CHUNK = 1500
+
+
+def chunks(text: str, offs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(first, last + 1) token indices of the pieces to tag."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(offs)
+    for i in range(1, n):
+        size = i - start
+        if size >= CHUNK or (size >= CHUNK // 3 and "\n" in text[offs[i - 1][1] : offs[i][0]]):
+            out.append((start, i))
+            start = i
+    if start < n:
+        out.append((start, n))
+    return out
+
+
+def tag_chunks(tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, int]],
+               X: Sequence[Features]) -> list[str]:
+    tags: list[str] = []
+    for a, b in chunks(text, offs):
+        tags += tagger.tag(X[a:b])
+    return tags
+
+
+def first_pass(tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, int]],
+               X: Sequence[Features]) -> tuple[list[str], list[dict[str, float] | None]]:
+    """Tags and, per capitalised or numeric token, the probability of each label."""
+    tags: list[str] = []
+    marg: list[dict[str, float] | None] = []
+    for a, b in chunks(text, offs):
+        tags += tagger.tag(X[a:b])
+        marg += marginals(tagger, text, offs[a:b])
+    return tags, marg
 
 
 def marginals(
     tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, int]]
 ) -> list[dict[str, float] | None]:
-    """Per capitalised or numeric token: the first pass's probability of each label (the
-    tagger still holds the sequence it last tagged)."""
+    """Per capitalised or numeric token of `offs`: the probability of each label (the tagger
+    still holds the sequence it last tagged, which is `offs`)."""
     labels = [lab for lab in tagger.labels() if lab != "O"]
     out: list[dict[str, float] | None] = [None] * len(offs)
     for i, (s, _) in enumerate(offs):
@@ -123,10 +162,7 @@ def second_pass_features(
     elsewhere in the release."""
     toks = [text[s:e] for s, e in offs]
     n = len(toks)
-    seen: dict[str, list[tuple[int, dict[str, float]]]] = defaultdict(list)
-    for i, m in enumerate(marg):
-        if m is not None:
-            seen[toks[i]].append((i, m))
+    others = _leave_one_out(toks, marg)
     match = _repeat_tags(text, offs, decode(tags, offs, text))
     out: list[Features] = []
     for i in range(n):
@@ -136,18 +172,45 @@ def second_pass_features(
         f.append("S1+1=" + (tags[i + 1] if i + 1 < n else "$"))
         if match[i]:
             f.append("DM=" + str(match[i]))
-        occ = seen.get(toks[i])
-        if occ and len(occ) > 1:
-            others = [m for j, m in occ if j != i]
-            for lab in LABELS:
-                vals = [m.get(lab, 0.0) for m in others]
-                b = _bucket(max(vals))
-                if b:
-                    f.append(f"OMAX_{lab}={b}")
-                b = _bucket(sum(vals) / len(vals))
-                if b:
-                    f.append(f"OMEAN_{lab}={b}")
+        agg = others[i]
+        if agg:
+            f += agg
         out.append(f)
+    return out
+
+
+def _leave_one_out(
+    toks: Sequence[str], marg: Sequence[dict[str, float] | None]
+) -> list[list[str] | None]:
+    """For each token, the highest and the mean first-pass probability of each label over
+    the other mentions of the same word (linear: a sum and the two largest values per word
+    and label, not a scan of every other mention)."""
+    where: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(marg):
+        if m is not None:
+            where[toks[i]].append(i)
+    out: list[list[str] | None] = [None] * len(toks)
+    for idx in where.values():
+        if len(idx) < 2:
+            continue
+        k = len(idx) - 1
+        for lab in LABELS:
+            vals = [marg[i].get(lab, 0.0) for i in idx]  # type: ignore[union-attr]
+            total = sum(vals)
+            order = sorted(range(len(vals)), key=vals.__getitem__, reverse=True)
+            top, second = order[0], order[1]
+            for pos, i in enumerate(idx):
+                best = vals[second] if pos == top else vals[top]
+                mean = (total - vals[pos]) / k
+                feats = out[i]
+                if feats is None:
+                    feats = out[i] = []
+                b = _bucket(best)
+                if b:
+                    feats.append(f"OMAX_{lab}={b}")
+                b = _bucket(mean)
+                if b:
+                    feats.append(f"OMEAN_{lab}={b}")
     return out
 
 
@@ -159,21 +222,20 @@ def _repeat_tags(
     starts = {s: i for i, (s, _) in enumerate(offs)}
     ends = {e: i for i, (_, e) in enumerate(offs)}
     tags: list[str | None] = [None] * len(offs)
-    for name, label in sorted(label_of.items(), key=lambda x: -len(x[0])):
-        if len(name) < 2:
+    for s, e, name in Names(label_of).find(text):
+        i, j = starts.get(s), ends.get(e)
+        if i is None or j is None:
             continue
-        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
-            i, j = starts.get(m.start()), ends.get(m.end())
-            if i is None or j is None or any(tags[k] for k in range(i, j + 1)):
-                continue
-            for k in range(i, j + 1):
-                prefix = "U-" if i == j else "B-" if k == i else "L-" if k == j else "I-"
-                tags[k] = prefix + label
+        label = label_of[name]
+        for k in range(i, j + 1):
+            prefix = "U-" if i == j else "B-" if k == i else "L-" if k == j else "I-"
+            tags[k] = prefix + label
     return tags
 
 
 def _majority_labels(text: str, ents: Sequence[tuple[int, int, str]]) -> dict[str, str]:
-    votes = Counter((text[s:e], lab) for s, e, lab in ents)
+    """Each name's most frequent label (names of 2 to MAX_NAME characters)."""
+    votes = Counter((text[s:e], lab) for s, e, lab in ents if 2 <= e - s <= MAX_NAME)
     best: dict[str, tuple[str, int]] = {}
     for (name, lab), c in votes.items():
         if name not in best or c > best[name][1]:
@@ -207,15 +269,42 @@ def decode(
 
 
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.-]{1,11})\s*\)")
+_NOT_ACRONYMS = frozenset(("TM", "SM", "R", "C", "US", "USA", "UK"))
+_TICKER_SLOT = re.compile(r"(?:NASDAQ|Nasdaq|NYSE|OTC\w*|TSX\w*|CSE|ASX|AMEX|LSE|NEO|Cboe)"
+                          r"(?:\s\w+)?\s?:\s?$")
+_OPENERS = frozenset(
+    ("The", "A", "An", "In", "On", "At", "For", "By", "With", "From", "And", "But", "Or", "As",
+     "Our", "Its")
+)
+
+
+def _abbreviates(acronym: str, name: str) -> bool:
+    letters = [w[0] for w in re.findall(r"[A-Za-z0-9]+", name) if w[0].isupper() or w[0].isdigit()]
+    return bool(letters) and acronym[0].upper() == letters[0].upper()
+
+
+def _stands_alone(text: str, s: int, e: int) -> bool:
+    """A repeat that is not part of a longer capitalised name (`Mullen` in `Mullen ONE`)
+    and not a ticker (`(NYSE: IBM)`)."""
+    if _TICKER_SLOT.search(text, max(0, s - 24), s):
+        return False
+    after = re.match(r"[ \t]([A-Z0-9][\w&-]*)", text[e : e + 40])
+    if after:
+        return False
+    before = re.search(r"([A-Z][\w&-]*)[ \t]$", text[max(0, s - 40) : s])
+    return not before or before.group(1) in _OPENERS
 
 
 def finish(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Drop spans inside web or e-mail addresses; give a bracketed acronym its name's label;
-    label exact repeats of the names found (the model sees one mention at a time)."""
-    addresses = [m.span() for m in _ADDRESS.finditer(text)]
+    label exact repeats of the names found where they stand alone (the model labels one
+    mention at a time)."""
+    addresses = masked_spans(text)  # web and e-mail addresses, phones: in order, disjoint
+    address_starts = [a for a, _ in addresses]
 
     def in_address(s: int, e: int) -> bool:
-        return any(a <= s and e <= b for a, b in addresses)
+        k = bisect.bisect_right(address_starts, s) - 1
+        return k >= 0 and e <= addresses[k][1]
 
     spans = [sp for sp in spans if not in_address(sp[0], sp[1]) or sp[2] not in NAME_LABELS
              or _looks_like_org_domain(text, sp)]
@@ -223,23 +312,24 @@ def finish(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
     for s, e, _ in spans:
         taken[s:e] = b"\x01" * (e - s)
     add: list[tuple[int, int, str]] = []
-    ends = {e: lab for s, e, lab in spans if lab in NAME_LABELS}
+    ends = {e: (s, lab) for s, e, lab in spans if lab in NAME_LABELS}
     for m in _ACRONYM.finditer(text):
-        lab = ends.get(m.start() - 1) or ends.get(m.start())
+        named = ends.get(m.start() - 1) or ends.get(m.start())
         s, e = m.span(1)
-        if lab and taken.find(1, s, e) < 0:
-            add.append((s, e, lab))
+        acronym = m.group(1)
+        if (named and acronym not in _NOT_ACRONYMS and sum(c.isupper() for c in acronym) >= 2
+                and _abbreviates(acronym, text[named[0] : m.start()])
+                and taken.find(1, s, e) < 0):
+            add.append((s, e, named[1]))
             taken[s:e] = b"\x01" * (e - s)
     spans = sorted(spans + add)
     names = _majority_labels(text, [sp for sp in spans if sp[2] in NAME_LABELS])
-    for name, lab in sorted(names.items(), key=lambda x: -len(x[0])):
-        if len(name) < 2 or not (name[0].isupper() or name[0].isdigit()):
-            continue
-        for m in re.finditer(r"(?<![\w@/.-])" + re.escape(name) + r"(?!\w)", text):
-            s, e = m.span()
-            if taken.find(1, s, e) < 0 and not in_address(s, e):
-                add.append((s, e, lab))
-                taken[s:e] = b"\x01" * (e - s)
+    names = {n: lab for n, lab in names.items() if n[0].isupper() or n[0].isdigit()}
+    for s, e, name in Names(names).find(text):
+        if (taken.find(1, s, e) < 0 and not (s and text[s - 1] in "@/.-")
+                and not in_address(s, e) and _stands_alone(text, s, e)):
+            add.append((s, e, names[name]))
+            taken[s:e] = b"\x01" * (e - s)
     return sorted(set(spans + add))
 
 

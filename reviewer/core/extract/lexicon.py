@@ -10,16 +10,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import ahocorasick
-
+from reviewer.core.extract.occurrences import Names
 from reviewer.core.model import Alias, Correction, Entity
-
-
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"
 
 
 def _norm_ctx(s: str) -> str:
@@ -40,9 +35,8 @@ class Lexicon:
     retyped: dict[str, str] = field(default_factory=dict)  # text -> label
     rejects: list[_Reject] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias (casefolded) -> canonical
-    # an Aho-Corasick automaton of the added names, built once: finding thousands of learned
-    # names costs one pass over the text, not one regex alternative per name
-    _names: ahocorasick.Automaton | None = None
+    # built once per lexicon: finding thousands of learned names costs one pass over a text
+    _names: Names | None = None
 
     @classmethod
     def from_corrections(
@@ -71,31 +65,8 @@ class Lexicon:
             lex.aliases[a.alias.casefold()] = a.canonical
             lex.aliases.setdefault(a.canonical.casefold(), a.canonical)
         if lex.added:
-            auto = ahocorasick.Automaton()
-            for name in lex.added:
-                auto.add_word(name, name)
-            auto.make_automaton()
-            lex._names = auto
+            lex._names = Names(lex.added)
         return lex
-
-    def _matches(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """Whole-word occurrences of the added names, longest first where they overlap."""
-        if self._names is None:
-            return
-        found = []
-        for end, name in self._names.iter(text):
-            start = end - len(name) + 1
-            if (start > 0 and _is_word(text[start - 1])) or (
-                end + 1 < len(text) and _is_word(text[end + 1])
-            ):
-                continue
-            found.append((start, end + 1, name))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        last = -1
-        for start, end, name in found:
-            if start >= last:
-                yield start, end, name
-                last = end
 
     def _rejected(self, text: str, e: Entity) -> bool:
         for r in self.rejects:
@@ -116,7 +87,7 @@ class Lexicon:
         from reviewer.core.extract.patterns import resolve_overlaps
 
         out = list(ents)
-        for start, end, t in self._matches(text):
+        for start, end, t in self._names.find(text) if self._names else ():
             lab = self.retyped.get(t, self.added[t])
             # learned names beat automatic guesses that overlap them
             out = [e for e in out if not (e.start < end and start < e.end and e.source != "user")]

@@ -27,8 +27,9 @@ from reviewer.core.extract.features import Features, bilou, document_features
 from reviewer.core.extract.learned import (
     decode,
     finish,
-    marginals,
+    first_pass,
     second_pass_features,
+    tag_chunks,
 )
 
 #: Regularisation and iterations, chosen by cross-validation on the training releases.
@@ -98,9 +99,8 @@ def second_pass_inputs(
     tagger.open(first_model)
     out = []
     for p in prepared:
-        tags = tagger.tag(p.X)
-        out.append(second_pass_features(p.text, p.offs, p.X, tags,
-                                        marginals(tagger, p.text, p.offs)))
+        tags, marg = first_pass(tagger, p.text, p.offs, p.X)
+        out.append(second_pass_features(p.text, p.offs, p.X, tags, marg))
     return out
 
 
@@ -153,8 +153,8 @@ def predict(model_dir: Path, prepared: Sequence[Prepared]) -> dict[str, list[tup
     second.open(str(model_dir / "second.crfsuite"))
     out = {}
     for p in prepared:
-        tags = first.tag(p.X)
-        X2 = second_pass_features(p.text, p.offs, p.X, tags, marginals(first, p.text, p.offs))
-        out[p.name] = finish(p.text, decode(second.tag(X2), p.offs, p.text))
+        tags, marg = first_pass(first, p.text, p.offs, p.X)
+        X2 = second_pass_features(p.text, p.offs, p.X, tags, marg)
+        out[p.name] = finish(p.text, decode(tag_chunks(second, p.text, p.offs, X2), p.offs,
+                                            p.text))
     return out
-
