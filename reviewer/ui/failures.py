@@ -77,11 +77,13 @@ class FailureReporter(QObject):
             self.box.setDetailedText(details_text)
         log.warning("not saved: %s", message)
 
-    def error(self, title: str, message: str, details: str = "") -> None:
-        """Something other than a save went wrong (an unexpected error in an action)."""
+    def error(self, title: str, message: str, details: str = "",
+              icon: QMessageBox.Icon = QMessageBox.Icon.Critical) -> None:
+        """Something other than a save went wrong (an unexpected error in an action), or
+        a notice the reviewer must see (`icon` Information or Warning)."""
         self._close_box()
         self._count, self._details = 0, []
-        self.box = _box(self.window, QMessageBox.Icon.Critical, title, message, "", details)
+        self.box = _box(self.window, icon, title, message, "", details)
         self.box.setWindowModality(Qt.WindowModality.WindowModal)
         self.box.finished.connect(self._closed)
         self.box.open()
