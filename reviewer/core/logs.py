@@ -26,7 +26,7 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
             pass
         return stream
 
-    def handleError(self, record: logging.LogRecord) -> None:
+    def handleError(self, _record: logging.LogRecord) -> None:
         # A log that cannot be written (a full disk) must not pour tracebacks onto the
         # terminal; the failure itself reaches the user through the store's messages.
         pass

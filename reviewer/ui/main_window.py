@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QUndoView,
 )
@@ -128,11 +127,6 @@ class MainWindow(QMainWindow):
         if self.data_folder_gone:
             return " (data folder gone: nothing is saved)"
         return " (read-only)" if self.ws.readonly else ""
-
-    @property
-    def failure_box(self) -> QMessageBox | None:
-        """The dialog saying what was not saved or went wrong, while it is shown."""
-        return self.failures.box
 
     def _not_saved(self, message: str, details: str, kind: str) -> None:
         if kind == "vanished":

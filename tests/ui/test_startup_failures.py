@@ -91,8 +91,8 @@ def test_index_folder_replaced_by_a_file_starts_and_says_so(qtbot, tmp_path: Pat
     (data / "index").write_text("not an index")
     w = open_window(data)
     app.show_start_notices(w)
-    assert w.failure_box is not None and w.failure_box.isVisible()
-    assert "is not a folder" in w.failure_box.text()
+    assert w.failures.box is not None and w.failures.box.isVisible()
+    assert "is not a folder" in w.failures.box.text()
     assert (data / "index").read_text() == "not an index"  # left untouched
     assert w.library_pane.library_model.rowCount() > 0
     assert len(w.ws.searcher.search("ASEAN").hits) == 5  # rebuilt elsewhere
@@ -107,7 +107,7 @@ def test_read_only_disk_opens_a_read_only_window(qtbot, small_disk: Path, tmp_pa
         w = open_window(data, scan=False)
         app.show_start_notices(w)
         assert w.ws.readonly and "(read-only)" in w.windowTitle()
-        assert "is on a read-only disk" in w.failure_box.text()
+        assert "is on a read-only disk" in w.failures.box.text()
         assert [n.text for n in w.ws.store.notes(doc_id)] == ["precious"]
         assert not w.actions_by_id["status_reviewed"].isEnabled()
         close_and_wait(w)
@@ -123,8 +123,8 @@ def test_data_folder_deleted_while_running_stops_saving(qtbot, tmp_path: Path,
     shutil.rmtree(data)
     w.edits.set_status("reviewed")  # a change after the folder went
     wait_until(lambda: w.data_folder_gone is not None)
-    assert w.failure_box is not None and w.failure_box.isVisible()
-    text = w.failure_box.text()
+    assert w.failures.box is not None and w.failures.box.isVisible()
+    text = w.failures.box.text()
     assert "was deleted or moved while Reviewer was running" in text
     assert "Nothing more can be saved there" in text
     assert w.undo_stack.count() == 0  # nothing "confirmed"
@@ -139,7 +139,7 @@ def test_data_folder_deleted_is_noticed_without_a_change(qtbot, tmp_path: Path,
     w = open_window(data, scan=False)
     shutil.rmtree(data)
     wait_until(lambda: w.data_folder_gone is not None, timeout=10)
-    assert "was deleted or moved" in w.failure_box.text()
+    assert "was deleted or moved" in w.failures.box.text()
 
 
 @pytest.mark.qt_no_exception_capture
@@ -152,6 +152,6 @@ def test_an_error_no_slot_handles_is_shown(qtbot, tmp_path: Path, open_window,
     for f in (data / "index").iterdir():  # the index vanishes under the running window
         f.unlink()
     qtbot.keyClicks(w.library_pane.search, "Hanoi")
-    wait_until(lambda: w.failure_box is not None and w.failure_box.isVisible())
-    assert "unexpected error" in w.failure_box.text()
-    assert "EmptyIndexError" in w.failure_box.text()
+    wait_until(lambda: w.failures.box is not None and w.failures.box.isVisible())
+    assert "unexpected error" in w.failures.box.text()
+    assert "EmptyIndexError" in w.failures.box.text()

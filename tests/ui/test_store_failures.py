@@ -37,7 +37,7 @@ def plain_word(window, word: str) -> tuple[int, int]:
 
 
 def failure_text(window) -> str:
-    box = window.failure_box
+    box = window.failures.box
     assert isinstance(box, QMessageBox) and box.isVisible()
     return box.text() + "\n" + box.informativeText()
 
@@ -49,7 +49,7 @@ def test_label_keys_on_a_full_disk_say_so(full_disk_window, qtbot) -> None:
     for key in "pop":
         w.doc_pane.select_span(s, e)
         qtbot.keyClick(w.doc_pane, key)
-    wait_until(lambda: w.failure_box is not None and w.failure_box.isVisible())
+    wait_until(lambda: w.failures.box is not None and w.failures.box.isVisible())
     text = failure_text(w)
     assert "not saved" in text and "is full" in text and "Free some space" in text
     assert "3 changes were not saved" in text  # one dialog, counting, not three
@@ -62,7 +62,7 @@ def test_status_key_on_a_full_disk_says_so(full_disk_window, qtbot) -> None:
     w = full_disk_window
     before = w.ws.store.status(w.session.doc_id)
     qtbot.keyClick(w, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    wait_until(lambda: w.failure_box is not None and w.failure_box.isVisible())
+    wait_until(lambda: w.failures.box is not None and w.failures.box.isVisible())
     assert "Status: reviewed" in failure_text(w) and "is full" in failure_text(w)
     assert w.ws.store.status(w.session.doc_id) == before
     assert w.status_combo.currentText() == before
@@ -76,9 +76,9 @@ def test_summary_on_a_full_disk_keeps_the_typing(full_disk_window, qtbot) -> Non
     qtbot.keyClicks(box.edit, " Talks resume in May.")
     typed = box.text()
     qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
-    wait_until(lambda: w.failure_box is not None and w.failure_box.isVisible())
+    wait_until(lambda: w.failures.box is not None and w.failures.box.isVisible())
     assert "Edit summary" in failure_text(w) and "is full" in failure_text(w)
     # What was typed is still there, still marked unsaved, and in the dialog's details.
     assert box.text() == typed and box.state.text() == "(not saved)"
-    assert "Talks resume in May." in w.failure_box.detailedText()
+    assert "Talks resume in May." in w.failures.box.detailedText()
     assert w.ws.store.summary(w.session.doc_id) is None

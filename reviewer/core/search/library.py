@@ -130,11 +130,14 @@ _worker_lexicon: Lexicon | None = None
 _worker_stop: Any = None  # a multiprocessing Event: the scan was cancelled
 
 
-def _init_worker(lexicon: Lexicon | None, stop: Any = None) -> None:
+def _init_worker(lexicon: Lexicon | None, stop: Any = None, parent: int | None = None) -> None:
     global _worker_lexicon, _worker_stop
     _worker_lexicon = lexicon
     _worker_stop = stop
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The scanning process's id comes from it: read here, after a start-up of a second
+    # or more, it could already be the id of whatever adopted an orphaned worker.
+    threading.Thread(target=_exit_with_parent, args=(parent or os.getppid(),),
+                     daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -348,7 +351,7 @@ class Library:
                 yield _process(p, lexicon)
             return
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(lexicon,)) as pool:
+                                 initargs=(lexicon, None, os.getpid())) as pool:
             yield from pool.map(_process_in_worker, paths, chunksize=16)
 
 
@@ -391,7 +394,7 @@ class Library:
             self.index.remove_worker_temp()  # left by workers of a killed scan
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                      initializer=_init_worker,
-                                     initargs=(lexicon, stop)) as pool:
+                                     initargs=(lexicon, stop, os.getpid())) as pool:
                 inflight: dict[Future[tuple[Any, list[IndexRecord] | None]],
                                list[tuple[str, int]]] = {}
 
