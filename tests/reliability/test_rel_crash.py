@@ -251,3 +251,19 @@ def test_scan_workers_do_not_outlive_a_killed_app(round_: int, data_dir: Path,
     for pid in left:  # never leave them behind, whatever the outcome
         os.kill(pid, signal.SIGKILL)
     assert left == set()
+
+
+def test_crash_harness_reports_no_loss() -> None:
+    """`python -m benchmarks crash` (here with 3 kills; the figure in docs/RELIABILITY.md
+    comes from 50): real kills of a real writer, then its checks."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "crash", "--kills", "3"],
+                       cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                       text=True, timeout=600,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert r.returncode == 0, r.stdout + r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("crash: 3 kills, ") and last.endswith(" confirmed writes, 0 lost")
+    assert int(last.split(", ")[1].split()[0]) > 0
