@@ -222,8 +222,8 @@ def _marked_processes(mark: str) -> set[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-@pytest.mark.parametrize("round_", range(2))
-def test_scan_workers_do_not_outlive_a_killed_app(round_: int, data_dir: Path,
+@pytest.mark.parametrize("delay", [0.1, 0.3])
+def test_scan_workers_do_not_outlive_a_killed_app(delay: float, data_dir: Path,
                                                   tmp_path: Path) -> None:
     import uuid
 
@@ -242,6 +242,7 @@ def test_scan_workers_do_not_outlive_a_killed_app(round_: int, data_dir: Path,
     while len(_marked_processes(mark) - {proc.pid}) < 2:  # both workers are starting
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.005)
+    time.sleep(delay)  # the workers are loading Reviewer's modules: not ready yet
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     deadline = time.monotonic() + 20

@@ -122,9 +122,14 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
-        self.searcher.close()
-        self.index.close()
-        self.store.close()
+        """Close searcher, index and store, then release the lock; a part that fails to
+        close (an index deleted under the running app) is logged and the rest still
+        closes."""
+        for part in (self.searcher, self.index, self.store):
+            try:
+                part.close()
+            except Exception:  # noqa: BLE001 - closing goes on whatever one part says
+                log.warning("closing %s failed", type(part).__name__, exc_info=True)
         self._release_lock()
 
     def _release_lock(self) -> None:
