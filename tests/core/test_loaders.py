@@ -263,6 +263,42 @@ def test_html_malformed_does_not_raise() -> None:
     assert "never closed" not in text
 
 
+def test_html_head_never_closed_and_no_body_keeps_the_text(tmp_path: Path) -> None:
+    """A <head> without </head> and no <body> once hid the whole page."""
+    page = ("<html><head><meta charset='utf-8'><title>Harbour Festival</title>\n"
+            "<h1>Harbour Festival Opens</h1>\n<p>HANOI, 3 June 2024 – The fair opened.</p>")
+    doc = load(write(tmp_path, "a.html", page.encode()))
+    assert doc.text == "Harbour Festival Opens\nHANOI, 3 June 2024 – The fair opened."
+    assert doc.title == "Harbour Festival Opens"
+
+
+def test_html_svg_title_is_not_the_page_title() -> None:
+    page = ("<html><head><title>Harbour Festival</title></head><body>"
+            "<svg viewBox='0 0 10 10'><title>share icon</title><path d='M0 0'/></svg>"
+            "<p>The fair opened.</p></body></html>")
+    text, title = html_to_text(page)
+    assert title == "Harbour Festival"
+    assert text == "The fair opened."
+
+
+def test_html_title_is_unescaped_once() -> None:
+    text, title = html_to_text("<title>Q&amp;amp;A: &amp;lt;b&amp;gt; tags</title><p>x</p>")
+    assert title == "Q&amp;A: &lt;b&gt; tags"
+    text, _ = html_to_text("<p>AT&amp;amp;T &lt;not a tag&gt;</p>")
+    assert text == "AT&amp;T <not a tag>"
+
+
+def test_html_deep_nesting(tmp_path: Path) -> None:
+    deep = "<div>" * 1500 + "deep text" + "</div>" * 1500
+    text, _ = html_to_text("<p>before</p>" + deep + "<p>after</p>")
+    assert text == "before\ndeep text\nafter"
+    # Deeper than any browser's page: what was read is kept, and the loss is reported.
+    hostile = "<p>before</p>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "<p>after</p>"
+    doc = load(write(tmp_path, "deep.html", hostile.encode()))
+    assert doc.text.startswith("before")
+    assert doc.warnings == ["HTML nested too deeply: the text after that point is missing"]
+
+
 # ----------------------------------------------------------------------------- docx
 
 def make_docx(path: Path) -> Path:

@@ -7,7 +7,6 @@ fetches anything and never runs code from the file.
 from __future__ import annotations
 
 import codecs
-import html
 import io
 import logging
 import os
@@ -16,7 +15,6 @@ import stat
 import unicodedata
 import zipfile
 import zlib
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -373,7 +371,8 @@ def _decode(data: bytes, path: str | os.PathLike[str]
             raise LoadError(str(exc)) from None
     elif suffix in (".html", ".htm"):
         raw, warnings = decode_bytes(data, declared=_meta_charset(data))
-        text, html_title = html_to_text(raw)
+        text, html_title, more = _html(raw)
+        warnings.extend(more)
     else:
         text, warnings = decode_bytes(data)
     text = normalise_text(text, warnings)
@@ -539,19 +538,20 @@ def _meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text only: skipped containers, block tags break lines, whitespace collapsed."""
+class _Lines:
+    """Visible text gathered into lines: block elements break lines, whitespace collapses
+    (kept inside <pre>)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.parts: list[str] = []
-        self.skip: dict[str, int] = {}
-        self.in_title = False
-        self.title_parts: list[str] = []
         self.pre = 0
 
-    def _flush(self) -> None:
+    def add(self, data: str | None) -> None:
+        if data:
+            self.parts.append(data)
+
+    def flush(self) -> None:
         if not self.parts:
             return
         raw = "".join(self.parts)
@@ -563,64 +563,75 @@ class _TextExtractor(HTMLParser):
         if line:
             self.lines.append(line)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self.skip.pop("head", None)  # tolerate a missing </head>
-        if tag in _SKIP_TAGS:
-            self.skip[tag] = self.skip.get(tag, 0) + 1
-            return
-        if tag == "title":
-            self.in_title = True
-            return
-        if self.skip:
-            return
-        if tag in _BLOCK_TAGS or tag == "br":
-            self._flush()
-            if tag == "pre":
-                self.pre += 1
-        elif tag in ("td", "th") and self.parts and "".join(self.parts).strip():
+    def cell(self) -> None:
+        if self.parts and "".join(self.parts).strip():
             self.parts.append(" | ")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr") and not self.skip:
-            self._flush()
+    def text(self) -> str:
+        self.flush()
+        return "\n".join(line for line in self.lines if line.strip())
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            if self.skip.get(tag):
-                self.skip[tag] -= 1
-                if not self.skip[tag]:
-                    del self.skip[tag]
-            return
-        if tag == "title":
-            self.in_title = False
-            return
-        if self.skip:
-            return
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "pre" and self.pre:
-                self.pre -= 1
 
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
-        elif not self.skip:
-            self.parts.append(data)
+def _tag(element: Any) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""  # a comment or processing instruction left in by recovery
+    return tag.rsplit("}", 1)[-1].lower()
 
-    def result(self) -> tuple[str, str]:
-        self._flush()
-        title = _WS_RE.sub(" ", "".join(self.title_parts)).strip()
-        return "\n".join(line for line in self.lines if line.strip()), title
+
+def _page_title(root: Any) -> str:
+    """The page's own <title> (in <head>), never an SVG's or a MathML's title."""
+    for el in root.iter("title"):
+        if not any(_tag(a) in ("svg", "math") for a in el.iterancestors()):
+            return _WS_RE.sub(" ", el.text_content()).strip()
+    return ""
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """Visible text of an HTML page and its <title> (used only as a fallback title)."""
-    parser = _TextExtractor()
+    text, title, _warnings = _html(markup)
+    return text, title
+
+
+def _html(markup: str) -> tuple[str, str, list[str]]:
+    """(visible text, <title>, warnings) of an HTML page.
+
+    Parsed by libxml2's HTML parser (lxml.html), which builds the tree a browser would
+    from broken markup (a <head> never closed, a <body> never opened); it fetches
+    nothing. Entities are decoded once, by the parser."""
+    from lxml import etree
+    from lxml import html as lxml_html  # local import: lxml is slow to import
+
+    # huge_tree: nesting up to 2048 levels instead of 256 (files are capped at MAX_BYTES).
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                  recover=True, encoding="utf-8", huge_tree=True)
     try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # noqa: BLE001 - keep whatever was parsed from hopeless markup
-        log.debug("the HTML parser gave up; keeping the text read so far", exc_info=True)
-    text, title = parser.result()
-    return text, html.unescape(title)
+        root = lxml_html.document_fromstring(markup.encode("utf-8", "surrogatepass"),
+                                             parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return "", "", []  # an empty or hopeless page
+    warnings = []
+    if any("depth" in e.message.lower() for e in parser.error_log):
+        warnings.append("HTML nested too deeply: the text after that point is missing")
+    out = _Lines()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if tag in _SKIP_TAGS or tag == "title" or not tag:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS or tag == "br":
+                out.flush()
+                if tag == "pre":
+                    out.pre += 1
+            elif tag in ("td", "th"):
+                out.cell()
+            out.add(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                out.flush()
+                if tag == "pre" and out.pre:
+                    out.pre -= 1
+            out.add(el.tail)
+    return out.text(), _page_title(root), warnings
