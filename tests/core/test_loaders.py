@@ -111,6 +111,8 @@ def test_utf16le_japanese_without_bom_is_text_not_binary(tmp_path: Path) -> None
 def test_binary_with_nuls_is_still_binary(tmp_path: Path) -> None:
     import random
 
+    with pytest.raises(LoadError, match="binary file"):  # reads as CJK, is not text
+        load(write(tmp_path, "pattern.txt", b"\x00\x01\x02binary\x00" * 200))
     rng = random.Random(7)
     for n in range(20):
         data = bytes(rng.randrange(256) for _ in range(4096))
@@ -258,7 +260,7 @@ def test_html_title_fallback_and_meta_charset(tmp_path: Path) -> None:
 
 
 def test_html_malformed_does_not_raise() -> None:
-    text, title = html_to_text("<p>a<div>b</p></span><<<>>c</td><script>never closed")
+    text, title, _ = html_to_text("<p>a<div>b</p></span><<<>>c</td><script>never closed")
     assert "a" in text and "b" in text
     assert "never closed" not in text
 
@@ -276,21 +278,21 @@ def test_html_svg_title_is_not_the_page_title() -> None:
     page = ("<html><head><title>Harbour Festival</title></head><body>"
             "<svg viewBox='0 0 10 10'><title>share icon</title><path d='M0 0'/></svg>"
             "<p>The fair opened.</p></body></html>")
-    text, title = html_to_text(page)
+    text, title, _ = html_to_text(page)
     assert title == "Harbour Festival"
     assert text == "The fair opened."
 
 
 def test_html_title_is_unescaped_once() -> None:
-    text, title = html_to_text("<title>Q&amp;amp;A: &amp;lt;b&amp;gt; tags</title><p>x</p>")
+    text, title, _ = html_to_text("<title>Q&amp;amp;A: &amp;lt;b&amp;gt; tags</title><p>x</p>")
     assert title == "Q&amp;A: &lt;b&gt; tags"
-    text, _ = html_to_text("<p>AT&amp;amp;T &lt;not a tag&gt;</p>")
+    text, _, _ = html_to_text("<p>AT&amp;amp;T &lt;not a tag&gt;</p>")
     assert text == "AT&amp;T <not a tag>"
 
 
 def test_html_deep_nesting(tmp_path: Path) -> None:
     deep = "<div>" * 1500 + "deep text" + "</div>" * 1500
-    text, _ = html_to_text("<p>before</p>" + deep + "<p>after</p>")
+    text, _, _ = html_to_text("<p>before</p>" + deep + "<p>after</p>")
     assert text == "before\ndeep text\nafter"
     # Deeper than any browser's page: what was read is kept, and the loss is reported.
     hostile = "<p>before</p>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "<p>after</p>"

@@ -359,7 +359,16 @@ def test_docx_media_is_never_decompressed_or_loaded() -> None:
     """A 4 MB .docx whose image decompresses to gigabytes once took 8 GB to index. Its
     media are neither decompressed nor read now: memory stays that of the text."""
     huge_image = b"\0" * (120 * 1024 * 1024)  # 120 MB of image data, ~120 KB compressed
-    data = _docx_plus({"word/media/image1.png": huge_image}, "Harbour Festival",
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes("Harbour Festival",
+                                                "HANOI, 3 June 2024 – It opened.")))
+    rels = src.read("word/_rels/document.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/image" Target="media/image1.png"/></Relationships>')
+    types = src.read("[Content_Types].xml").replace(
+        b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')
+    data = _docx_plus({"word/media/image1.png": huge_image, "[Content_Types].xml": types,
+                       "word/_rels/document.xml.rels": rels}, "Harbour Festival",
                       "HANOI, 3 June 2024 – It opened.")
     del huge_image
     assert len(data) < 2 * 1024 * 1024

@@ -242,15 +242,24 @@ def test_link_inside_the_library_is_followed_and_show_export_agree_with_search(
 
 
 def test_option_allows_links_to_a_chosen_folder(data_dir: Path, samples: Path,
-                                                outside: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    os.symlink(outside, samples / "shared.txt")
+                                                outside: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture) -> None:
+    link = samples / "shared.txt"
+    os.symlink(outside, link)
     monkeypatch.setenv(LINK_TARGETS_ENV, str(outside.parent))
     with Workspace(data_dir) as ws:
         ws.library.add_paths([samples])
         report = ws.library.scan()
         assert report.added == 6 and report.failed == []
-        assert len(ws.searcher.search("topsecretword").hits) == 1
+        hits = ws.searcher.search("topsecretword").hits
+        assert [h.path for h in hits] == [str(link)]
+    # show and export take the path search lists (they resolved it, and said "not in
+    # the library").
+    assert main(["show", str(link), "--data-dir", str(data_dir)]) == 0
+    assert "topsecretword" in capsys.readouterr().out
+    out = tmp_path / "memo.docx"
+    assert main(["export", str(link), "--out", str(out), "--data-dir", str(data_dir)]) == 0
 
 
 def test_release_replaced_by_a_link_out_of_the_library_is_not_swapped_in(

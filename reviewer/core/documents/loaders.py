@@ -103,17 +103,26 @@ def _plausible_text(text: str) -> bool:
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """(text, encoding) for UTF-16 text without a byte-order mark that is not mostly ASCII
-    (Japanese, Chinese, Russian, ...), whose NULs fail the ASCII sniff."""
+    (Japanese, Chinese, Russian, ...), whose NULs fail the ASCII sniff: charset-normalizer
+    must read it as UTF-16 and the text must be plausible (binary data with NULs must
+    stay binary)."""
+    from charset_normalizer import from_bytes  # local import: needed for such files only
+
     if len(data) % 2:
         return None
-    for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _plausible_text(text):
-            return text, enc
-    return None
+    try:
+        best = from_bytes(data[:_SAMPLE * 4]).best()
+    except Exception:  # noqa: BLE001 - a detector failure is only a missed guess
+        log.debug("charset detection failed", exc_info=True)
+        return None
+    enc = _codec(best.encoding) if best is not None else None
+    if enc not in ("utf-16-le", "utf-16-be"):
+        return None
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return (text, enc) if _plausible_text(text) else None
 
 
 def _codec(name: str | None) -> str | None:
@@ -371,7 +380,7 @@ def _decode(data: bytes, path: str | os.PathLike[str]
             raise LoadError(str(exc)) from None
     elif suffix in (".html", ".htm"):
         raw, warnings = decode_bytes(data, declared=_meta_charset(data))
-        text, html_title, more = _html(raw)
+        text, html_title, more = html_to_text(raw)
         warnings.extend(more)
     else:
         text, warnings = decode_bytes(data)
@@ -587,14 +596,9 @@ def _page_title(root: Any) -> str:
     return ""
 
 
-def html_to_text(markup: str) -> tuple[str, str]:
-    """Visible text of an HTML page and its <title> (used only as a fallback title)."""
-    text, title, _warnings = _html(markup)
-    return text, title
-
-
-def _html(markup: str) -> tuple[str, str, list[str]]:
-    """(visible text, <title>, warnings) of an HTML page.
+def html_to_text(markup: str) -> tuple[str, str, list[str]]:
+    """(visible text, <title>, warnings) of an HTML page; the title is used only as a
+    fallback title.
 
     Parsed by libxml2's HTML parser (lxml.html), which builds the tree a browser would
     from broken markup (a <head> never closed, a <body> never opened); it fetches
