@@ -62,7 +62,7 @@ class Recogniser:
         self._path = str(self.info.path / MODEL_FILE)
         self._local = threading.local()
 
-    def _tagger(self) -> pycrfsuite.Tagger:
+    def tagger(self) -> pycrfsuite.Tagger:
         tagger = getattr(self._local, "tagger", None)
         if tagger is None:
             tagger = self._local.tagger = pycrfsuite.Tagger()
@@ -75,7 +75,7 @@ class Recogniser:
         offs, X = document_features(text, structure, rule_entities)
         if not offs:
             return []
-        return finish(text, decode(tag_chunks(self._tagger(), text, offs, X), offs, text))
+        return finish(text, decode(tag_chunks(self.tagger(), text, offs, X), offs, text))
 
 
 #: Tokens tagged in one call at most. The CRF library's cost grows faster than the length

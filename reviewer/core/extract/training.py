@@ -59,9 +59,41 @@ def prepare(ex: Example) -> Prepared:
     return Prepared(ex.name, ex.text, offs, X, bilou(ex.spans, offs), ex.weight, ex.spans)
 
 
-class _Trainer(pycrfsuite.Trainer):  # type: ignore[misc]
+class QuietTrainer(pycrfsuite.Trainer):  # type: ignore[misc]
+    """A trainer that reports its iterations to `on_iteration` and prints nothing (the
+    library calls its handlers only when verbose, and they print)."""
+
+    def __init__(self) -> None:
+        super().__init__(verbose=True)
+
+    def on_start(self, log: str) -> None:
+        pass
+
+    def on_featgen_progress(self, log: str, percent: int) -> None:
+        pass
+
+    def on_featgen_end(self, log: str) -> None:
+        pass
+
+    def on_prepared(self, log: str) -> None:
+        pass
+
+    def on_prepare_error(self, log: str) -> None:
+        pass
+
+    def on_optimization_end(self, log: str) -> None:
+        pass
+
+    def on_end(self, log: str) -> None:
+        pass
+
+    def on_iteration(self, log: str, info: dict[str, object]) -> None:
+        pass
+
+
+class _Trainer(QuietTrainer):
     def __init__(self, progress: Progress | None) -> None:
-        super().__init__(verbose=False)
+        super().__init__()
         self._progress = progress
 
     def on_iteration(self, log: str, info: dict[str, object]) -> None:
