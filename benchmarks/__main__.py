@@ -5,6 +5,11 @@ if len(sys.argv) > 1 and sys.argv[1] == "extraction":
 
     sys.exit(extraction(sys.argv[2:]))
 
+if len(sys.argv) > 1 and sys.argv[1] == "teach":
+    from benchmarks.teach import main as teach
+
+    sys.exit(teach(sys.argv[2:]))
+
 if len(sys.argv) > 1 and sys.argv[1] == "crash":
     from benchmarks.crash import main as crash
 

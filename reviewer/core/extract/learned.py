@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import json
 import logging
+import os
 import re
 import threading
 from collections import Counter
@@ -45,7 +46,10 @@ class ModelInfo:
 
 
 def model_dir() -> Path:
-    return resource_path("model")
+    """The shipped model, or the folder named by REVIEWER_MODEL (a model trained by
+    `tools/train_extractor.py --out`, to try it without replacing the shipped one)."""
+    other = os.environ.get("REVIEWER_MODEL")
+    return Path(other) if other else resource_path("model")
 
 
 def model_info(folder: Path | None = None) -> ModelInfo:
