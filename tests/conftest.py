@@ -31,3 +31,20 @@ def samples(tmp_path: Path) -> Path:
     dest = tmp_path / "releases"
     shutil.copytree(SAMPLE_DOCS, dest)
     return dest
+
+
+@pytest.fixture
+def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts the runs of the expensive extraction (the rules and the learned model) in
+    this process, by the first line of the text they ran on."""
+    import reviewer.core.analysis as analysis
+
+    calls: list[str] = []
+    real = analysis.extract_base
+
+    def counted(text, structure=None, model=True):  # type: ignore[no-untyped-def]
+        calls.append(text.split("\n", 1)[0])
+        return real(text, structure, model)
+
+    monkeypatch.setattr(analysis, "extract_base", counted)
+    return calls

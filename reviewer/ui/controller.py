@@ -226,7 +226,8 @@ class ReviewController(QObject):
         session = self._doc()[0]
         old = self.ws.store.status(session.doc_id)
         if old != status:
-            self.undo_stack.push(cmd.StatusCommand(self, session.doc_id, old, status))
+            self.undo_stack.push(cmd.StatusCommand(self, session.doc_id, old, status,
+                                                   session.base))
 
     def open_next_unreviewed(self) -> None:
         nxt = ops.next_unreviewed(self.ws, self.session.doc_id if self.session else None)

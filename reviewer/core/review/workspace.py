@@ -11,6 +11,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from reviewer.core.documents import loaders
+from reviewer.core.entity_cache import CACHE_FILE, EntityCache
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
@@ -54,7 +55,11 @@ class Workspace:
             self.store.daily_backup()
         # A read-only instance must never delete or rebuild the writer's index.
         self.index = SearchIndex(self.data_dir / "index", readonly=self.readonly)
-        self.library = Library(self.store, self.index)
+        # Stored entities: a cache beside the index (see core/entity_cache.py).
+        self.entity_cache = EntityCache(self.data_dir / CACHE_FILE, readonly=self.readonly)
+        if self.index.rebuilt:
+            self.entity_cache.forget_indexed()  # the new index holds no entities yet
+        self.library = Library(self.store, self.index, self.entity_cache)
         self.searcher = Searcher(self.index, self.store)
 
     def __enter__(self) -> Workspace:
@@ -66,6 +71,7 @@ class Workspace:
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
+        self.entity_cache.close()
         self.store.close()
         self._release_lock()
 
