@@ -40,7 +40,8 @@ class LibrarySync(QObject):
         super().__init__(window)
         self.ws, self.settings, self.controller = ws, settings, controller
         self.library_pane, self.status, self.window = library_pane, status, window
-        self.scans = ScanController(ws.library, self, workers=scan_workers)
+        self.scans = ScanController(ws.library, self, workers=scan_workers,
+                                    counts=ws.entity_counts)
         self.error_model = QStandardItemModel(0, 2, self)
         self.error_model.setHorizontalHeaderLabels(["File", "Reason"])
         self.reindex_ids: set[int] = set()
@@ -77,7 +78,10 @@ class LibrarySync(QObject):
         (none at start-up: reading them from the index takes a while at 25,000 releases)."""
         model = self.library_pane.library_model
         known = model.counts()
-        if counts:
+        read = self.scans.take_counts() if counts else None  # read on the scan thread
+        if read is not None:
+            known = read
+        elif counts:
             try:
                 known = self.ws.entity_counts()
             except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index

@@ -112,12 +112,17 @@ class ScanController(QObject):
     idle = Signal()
 
     def __init__(self, library: Library, parent: QObject | None = None,
-                 workers: int | None = None, *, entities: bool = True) -> None:
+                 workers: int | None = None, *, entities: bool = True,
+                 counts: Callable[[], dict[int, int]] | None = None) -> None:
+        """`counts`: the entity counts per release, read on the scan thread after each
+        pass that changed the index (reading them takes a second at 25,000 releases)."""
         super().__init__(parent)
         use_spawn_for_worker_processes()
         self.library = library
         self.workers = workers
         self.entities = entities  # run the entity pass after scans
+        self._read_counts = counts
+        self.counts: dict[int, int] | None = None  # read after the last pass, until taken
         self.pool = worker_pool()
         self._cancel: threading.Event | None = None
         self._pending: ScanRequest | None = None
@@ -156,19 +161,39 @@ class ScanController(QObject):
 
     def _start(self, req: ScanRequest) -> None:
         def run(progress: Callable[[int, int, str], None], cancel: threading.Event) -> object:
-            return self.library.scan(progress=progress, cancel=cancel, workers=self.workers,
-                                     force=req.force, only=req.only, entities=False)
+            report = self.library.scan(progress=progress, cancel=cancel,
+                                       workers=self.workers, force=req.force, only=req.only,
+                                       entities=False)
+            self._counts_after(report.added or report.updated or report.removed
+                               or report.moved)
+            return report
 
         self._launch("scan", run)
         self.started.emit()
 
     def _start_entities(self) -> None:
         def run(progress: Callable[[int, int, str], None], cancel: threading.Event) -> object:
-            return self.library.fill_entities(progress=progress, cancel=cancel,
-                                              workers=self.workers)
+            report = self.library.fill_entities(progress=progress, cancel=cancel,
+                                                workers=self.workers)
+            self._counts_after(report.done)
+            return report
 
         self._launch("entities", run)
         self.entitiesStarted.emit()
+
+    def _counts_after(self, changed: int) -> None:
+        """On the scan thread: the entity counts, when the pass changed the index."""
+        if changed and self._read_counts is not None:
+            try:
+                self.counts = self._read_counts()
+            except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index
+                log.warning("entity counts unavailable", exc_info=True)
+                self.counts = None
+
+    def take_counts(self) -> dict[int, int] | None:
+        """The entity counts read after the last pass, once."""
+        counts, self.counts = self.counts, None
+        return counts
 
     def _launch(self, kind: str, run: Callable[..., object]) -> None:
         self._cancel = threading.Event()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 from datetime import date
 
 from reviewer.core.documents.structure import analyse as analyse_structure
@@ -337,7 +336,7 @@ def finish(
     if structure is None:
         structure = analyse_structure(text)
     dl = _dateline(text, structure)
-    ents = [replace(e) for e in base]
+    ents = [e.copy() for e in base]
     if lexicon is not None:
         ents = lexicon.apply(text, ents)
     unify_labels(ents)

@@ -6,7 +6,7 @@ undo it, so the GUI's undo commands are thin wrappers around these calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.core.analysis import Base, base_entities, finish_base
@@ -199,7 +199,7 @@ def build_view(ws: Workspace, doc: Document, extracted: list[Entity],
     `extracted` is not modified, so a caller can keep it and rebuild after each edit."""
     assert doc.doc_id is not None
     store, text = ws.store, doc.text
-    base = [replace(e) for e in extracted]  # aliases below set `canonical`
+    base = [e.copy() for e in extracted]  # aliases below set `canonical`
     corrections = store.corrections(doc.doc_id)
     entities = apply_library_scope(text, base,
                                    [c for c in corrections if c.scope == "library"])
