@@ -1,9 +1,11 @@
 """The library: folders of releases, scanned incrementally into the index and the store.
 
 A re-scan only touches what changed: unchanged files are skipped on (size, mtime_ns);
-new and changed files are loaded, extracted and indexed; deleted files leave the index
-but keep their review data; a moved or renamed file is recognised by its content hash
-and keeps its identity, so its corrections and notes follow it.
+new and changed files are loaded and indexed (the text pass; with their entities where
+they are already stored or pinned, see `passes`); deleted files leave the index but keep
+their review data; a moved or renamed file is recognised by its content hash and keeps
+its identity, so its corrections and notes follow it. The entity pass
+(`fill_entities`, `entity_pass`) then extracts what the index still lacks.
 """
 from __future__ import annotations
 
