@@ -34,6 +34,15 @@ def samples(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 16 MB tmpfs for this test (see tests/disks.py)."""
+    from disks import mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "disk") as disk:
+        yield disk
+
+
+@pytest.fixture
 def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Counts the runs of the expensive extraction (the rules and the learned model) in
     this process, by the first line of the text they ran on."""

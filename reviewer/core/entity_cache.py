@@ -118,15 +118,19 @@ class EntityCache:
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, OSError) as exc:
             if readonly or not reset_damaged:
                 log.warning("stored entities in %s cannot be read (%s): extracting as "
                             "releases are opened", self.path, exc)
                 return
             log.warning("stored entities in %s cannot be opened (%s); the file is started "
                         "anew and releases are extracted again", self.path, exc)
-            self._remove_files()
-            self._db = self._open()
+            try:
+                self._remove_files()
+                self._db = self._open()
+            except (sqlite3.Error, OSError) as again:  # a cache: Reviewer works without
+                log.warning("stored entities unavailable (%s): releases are extracted as "
+                            "they are opened", again)
 
     def _open(self) -> sqlite3.Connection | None:
         if self.readonly:

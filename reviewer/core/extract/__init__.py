@@ -321,7 +321,7 @@ def extract_base(
     if rec is not None:
         spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
         ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
-        ents = _drop_compounds(text, ents, dl)
+        ents = _amending_instruments(text, _drop_compounds(text, ents, dl))
     return ents
 
 

@@ -163,6 +163,9 @@ class Library:
               workers: int | None, force: bool, only: list[int] | None) -> ScanReport:
         t0 = time.perf_counter()
         report = ScanReport()
+        # Releases corrected just before a crash: their index entries are stale.
+        stale, mark = self.store.pending_reindex()
+        only_stale = set(stale) if only is None else set()
         known = {d.path: d for d in self.store.documents(include_missing=True)}
         seen: set[str] = set()
         todo: list[str] = []
@@ -193,7 +196,7 @@ class Library:
                     elif unchanged:
                         report.unchanged += 1
                     continue
-                if unchanged and not force:
+                if unchanged and not force and not (doc is not None and doc.id in only_stale):
                     report.unchanged += 1
                 else:
                     todo.append(key)
@@ -216,6 +219,8 @@ class Library:
         else:
             self._scan_serial(todo, book, setup, progress, cancel)
         self.index.rebuilt = False
+        if mark and not report.cancelled:
+            self.store.clear_reindex(mark, None if only is None else only)
         report.seconds = time.perf_counter() - t0
         log.info("scan of %s: %s in %.1f s", self.store.path.parent, report.summary(),
                  report.seconds)

@@ -72,6 +72,7 @@ class PassSetup:
     extract: bool = False  # extract what is neither stored nor pinned (the entity pass)
     stop: Any = None  # a multiprocessing Event: the pass was cancelled
     done: Any = None  # a multiprocessing Value: files finished, for progress
+    parent: int = 0  # the scanning process's id
 
 
 class PassContext:
@@ -173,7 +174,10 @@ def _init_worker(setup: PassSetup) -> None:
     # stops the pass (`run_chunks`); a worker finishes its file and is told to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _context = PassContext(setup)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The scanning process's id comes from it: read here, after a start-up of a second
+    # or more, it could already be the id of whatever adopted an orphaned worker.
+    threading.Thread(target=_exit_with_parent, args=(setup.parent or os.getppid(),),
+                     daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -222,7 +226,7 @@ def run_chunks(*, directory: str, setup: PassSetup, workers: int, total: int,
     KeyboardInterrupt here) stops the workers at their next file, like a cancel, and is
     raised again once they are done."""
     mp = multiprocessing.get_context()
-    setup.stop, setup.done = mp.Event(), mp.Value("q", 0)
+    setup.stop, setup.done, setup.parent = mp.Event(), mp.Value("q", 0), os.getpid()
     reported = 0
     cancelled = interrupted = False
 
