@@ -110,7 +110,7 @@ def build_record(job: Job, data: bytes, size: int, mtime_ns: int,
         return rec
     rec.warnings = list(doc.warnings)
     text, st = doc.text, doc.structure
-    rec.title = st.title or Path(path).stem
+    rec.title = doc.title or Path(path).stem
     body: list[str] = []
     boiler: list[str] = []
     for block in st.blocks:
