@@ -52,19 +52,28 @@ def section_index(args: dict) -> dict:
         out["docs"] = ws.index.doc_count()
         out["segments"] = len(ws.index.ix._segments())
         out["text_rss_mb"] = vm_hwm_mb()
+        # The entity pass over every release, or over a sample of them (the first
+        # `entity_sample` in library order and the largest, which the GUI section opens).
+        sample = args.get("entity_sample") or 0
+        only = None
+        if sample:
+            docs = [d for d in ws.store.documents() if not d.error]
+            only = sorted({d.id for d in docs[:sample]}
+                          | {max(docs, key=lambda d: d.size).id})
         t0, c0, k0 = time.perf_counter(), time.process_time(), children_cpu_s()
-        ent = ws.library.fill_entities()
+        ent = ws.library.fill_entities(only=only)
         out["entities_s"] = time.perf_counter() - t0
         out["entities_cpu_s"] = time.process_time() - c0
         out["entities_workers_cpu_s"] = children_cpu_s() - k0
         out["entities_n"] = ent.done
         out["entities_extracted"] = ent.extracted
         out["entities_segments"] = len(ws.index.ix._segments())
+        out["entities_pending"] = ws.library.pending_entities()
     out["index_rss_mb"] = vm_hwm_mb()
     out["worker_rss_mb"] = children_max_rss_mb()
     with Workspace(data) as ws:
         t0 = time.perf_counter()
-        rep = ws.library.scan()
+        rep = ws.library.scan(entities=not sample)
         out["rescan_s"] = time.perf_counter() - t0
         out["rescan_unchanged"] = rep.unchanged
     files = sorted(str(p) for p in Path(folder).rglob("*.md"))
@@ -75,18 +84,21 @@ def section_index(args: dict) -> dict:
         os.utime(p, (now + 10, now + 10))
     with Workspace(data) as ws:
         t0 = time.perf_counter()
-        rep = ws.library.scan()
+        rep = ws.library.scan(entities=not sample)
         out["incremental_s"] = time.perf_counter() - t0
         out["incremental_n"] = rep.updated + rep.added
-    for p in files[1::step]:  # an edit: new text, so its entities are extracted again
+    edited = files[1::step]
+    for p in edited:  # an edit: new text, so its entities are extracted again
         with open(p, "a", encoding="utf-8") as f:
             f.write("\nUpdated by the Reviewer benchmark on 2 December 2026.\n")
     with Workspace(data) as ws:
         t0 = time.perf_counter()
         rep = ws.library.scan(entities=False)
         out["edited_text_s"] = time.perf_counter() - t0
+        edited_ids = ([i for i in map(ws.doc_id_for_path, edited) if i is not None]
+                      if sample else None)
         t0 = time.perf_counter()
-        ent = ws.library.fill_entities()
+        ent = ws.library.fill_entities(only=edited_ids)
         out["edited_entities_s"] = time.perf_counter() - t0
         out["edited_n"] = rep.updated
         out["edited_extracted"] = ent.extracted
@@ -131,18 +143,19 @@ def section_extract(args: dict) -> dict:
     t_load = time.perf_counter() - t0
     docs = [loaders.load(p) for p in files]
     cache = EntityCache(Path(args["cache_dir"]) / "entities.sqlite3")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for d in docs:
         base_entities(d, cache)  # extracted and stored
-    t_ext = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_ext, c_ext = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     for d in docs:
         base = base_entities(d, cache, extract_missing=False)  # read back
         assert base is not None
         finish_base(base)
-    t_stored = time.perf_counter() - t0
+    t_stored, c_stored = time.perf_counter() - t0, time.process_time() - c0
     cache.close()
-    return {"n": len(files), "load_s": t_load, "extract_s": t_ext, "stored_s": t_stored}
+    return {"n": len(files), "load_s": t_load, "extract_s": t_ext, "stored_s": t_stored,
+            "extract_cpu_s": c_ext, "stored_cpu_s": c_stored}
 
 
 def _set_some_statuses(ws) -> None:
@@ -211,15 +224,18 @@ def section_gui_open(args: dict) -> dict:
             time.sleep(0.0005)
         window.documentShown.disconnect(shown.append)
 
-    times, times_all = [], []
+    times, times_all, cpus = [], [], []
     for _ in range(3):
         window.controller.session = None  # a fresh open each time, not a refresh
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         open_and_wait(largest.id)
         # Shown: the text with its entity highlights painted (search hits, alias proposals
         # and the summary follow on the next event-loop turn, timed as "all").
         window.doc_pane.viewport().repaint()
         times.append(time.perf_counter() - t0)
+        # the CPU time of the process (GUI thread and loading worker) over the same span:
+        # what the open costs whatever else the machine runs
+        cpus.append(time.process_time() - c0)
         app.processEvents()
         times_all.append(time.perf_counter() - t0)
     hits = len(window.doc_pane.hits)
@@ -232,10 +248,10 @@ def section_gui_open(args: dict) -> dict:
     db.commit()
     db.close()
     window.controller.session = None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     open_and_wait(largest.id)
     window.doc_pane.viewport().repaint()
-    miss = time.perf_counter() - t0
+    miss, miss_cpu = time.perf_counter() - t0, time.process_time() - c0
     miss_source = window.session.base.source
     # open the first few releases as a reviewer would, then read the high-water mark
     for d in docs[:20]:
@@ -245,7 +261,9 @@ def section_gui_open(args: dict) -> dict:
     window.close()
     return {"open_ms": times[0] * 1000, "open_warm_ms": min(times) * 1000,
             "open_all_ms": times_all[0] * 1000, "open_all_warm_ms": min(times_all) * 1000,
+            "cpu_ms": cpus[0] * 1000, "cpu_warm_ms": min(cpus) * 1000,
             "source": source, "miss_ms": miss * 1000, "miss_source": miss_source,
+            "miss_cpu_ms": miss_cpu * 1000,
             "settle_s": settle_s,
             "largest_kb": largest.size / 1024, "hits": hits, "gui_rss_mb": rss}
 
