@@ -94,6 +94,16 @@ def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
     assert "cancelled" in bar.progress_text.text()
     assert not bar.cancel_button.isVisible() and not bar.progress.isVisible()
     assert not window.scans.running  # it waits for the next scan, or the menu
+    # the library's Entities column: a number where they are extracted, blank (not 0)
+    # where the pass has not been yet
+    model = window.library_pane.library_model
+    shown = {Path(d.path).name: model.index_of_doc(d.id).siblingAtColumn(2)
+             for d in model.documents() if Path(d.path).parent == folder}
+    filled = [n for n, ix in shown.items() if ix.data()]
+    blank = [n for n, ix in shown.items() if ix.data() == ""]
+    assert len(filled) == report.extracted and len(blank) == 40 - report.extracted
+    assert all(int(shown[n].data()) > 0 for n in filled)
+    assert "not extracted yet" in shown[blank[0]].data(Qt.ItemDataRole.ToolTipRole)
     done_before = len(extractions)
 
     with qtbot.waitSignal(window.entitiesFinished, timeout=60000) as sig:
@@ -105,6 +115,9 @@ def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
     window.library_pane.search.setText("person:santos")
     window.library_pane.run_query()
     assert window.library_pane.results_model.rowCount() == 40
+    counts = [model.index_of_doc(d.id).siblingAtColumn(2).data()
+              for d in model.documents() if Path(d.path).parent == folder]
+    assert len(counts) == 40 and all(c and int(c) > 0 for c in counts)
 
 
 def test_scan_requested_during_entity_pass_goes_first_and_the_pass_resumes(

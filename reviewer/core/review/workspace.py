@@ -201,8 +201,12 @@ class Workspace:
         return doc
 
     def entity_counts(self) -> dict[int, int]:
-        """Distinct entities per indexed release (cached in the data folder)."""
-        return self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
+        """Distinct entities per indexed release (cached in the data folder); a release
+        the index holds as text only (its entities not extracted yet) has no count."""
+        counts = self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
+        text_only = {doc_id for doc_id, held in self.entity_cache.indexed().items()
+                     if held.sha256 and not held.version}
+        return {doc_id: n for doc_id, n in counts.items() if doc_id not in text_only}
 
     def doc_id_for_path(self, path: str | Path) -> int | None:
         """The release stored for `path`: under the path as written (a link inside a
