@@ -34,7 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="extraction processes")
     p.add_argument("--reapply", action="store_true",
-                   help="re-extract every release with the learned corrections")
+                   help="index every release again with the learned corrections")
+    p.add_argument("--text-only", action="store_true",
+                   help="return once the text is indexed (searchable), without waiting "
+                        "for the entities; the window or the next `reviewer index` "
+                        "fills them in")
     _data_dir_arg(p)
 
     p = sub.add_parser("search", help="search the library")
@@ -145,42 +149,108 @@ def _workspace(args: argparse.Namespace):
     return ws
 
 
-def _bar(done: int, total: int, path: str, t0: float) -> None:
-    width = 30
-    frac = done / total if total else 1.0
-    rate = done / max(time.perf_counter() - t0, 1e-6)
-    left = (total - done) / rate if rate else 0
-    bar = "#" * int(frac * width)
-    sys.stderr.write(f"\r[{bar:<{width}}] {done}/{total} {rate:5.0f}/s {left:4.0f}s left ")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+class _Progress:
+    """A pass's progress on stderr: a bar redrawn in place on a terminal, otherwise a
+    line every few seconds (a log, a pipe, CI)."""
+
+    def __init__(self, what: str, *, every: float = 5.0) -> None:
+        from reviewer.core.progress import Meter
+
+        self.what = what
+        self.tty = sys.stderr.isatty()
+        self.every = 0.1 if self.tty else every
+        self.meter = Meter(0)
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, path: str = "") -> None:
+        self.meter.update(done, total)
+        now = time.monotonic()
+        if now - self.last >= self.every or done == total:
+            self.last = now
+            self._show()
+
+    def _show(self) -> None:
+        m = self.meter
+        if self.tty:
+            width = 24
+            filled = int(width * m.done / m.total) if m.total else width
+            sys.stderr.write(f"\r{self.what} [{'#' * filled:<{width}}] {m.text()} \x1b[K")
+        else:
+            pct = f" ({100 * m.done / m.total:.0f}%)" if m.total else ""
+            sys.stderr.write(f"{self.what}: {m.text()}{pct}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from reviewer.core.extract import extractor_version
+
     # Before the workspace: a mistyped path must not create a data folder.
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError("no such file or folder: " + ", ".join(missing))
     with _workspace(args) as ws:
         ws.library.add_paths(args.paths)
-        t0 = time.perf_counter()
-        progress = (lambda d, t, p: _bar(d, t, p, t0)) if sys.stderr.isatty() else None
-        report = ws.library.scan(progress=progress, workers=args.workers, force=args.reapply)
-    print(f"added {report.added}")
-    print(f"updated {report.updated}")
-    print(f"removed {report.removed}")
-    print(f"unchanged {report.unchanged}")
-    print(f"moved {report.moved}")
-    print(f"failed {len(report.failed)}")
-    for path, reason in report.failed:
-        print(f"  {path}: {reason}")
-    if report.warnings:
-        print(f"warnings {len(report.warnings)}")
-        for path, warning in report.warnings:
-            print(f"  {path}: {warning}")
-    print(f"took {report.seconds:.2f} s")
-    return 1 if report.failed and not (report.added or report.updated or report.unchanged) else 0
+        bar = _Progress("text")
+        try:
+            report = ws.library.scan(progress=bar, workers=args.workers, force=args.reapply,
+                                     entities=False)
+        finally:
+            bar.close()
+        print(f"added {report.added}")
+        print(f"updated {report.updated}")
+        print(f"removed {report.removed}")
+        print(f"unchanged {report.unchanged}")
+        print(f"moved {report.moved}")
+        print(f"failed {len(report.failed)}")
+        for path, reason in report.failed:
+            print(f"  {path}: {reason}")
+        if report.warnings:
+            print(f"warnings {len(report.warnings)}")
+            for path, warning in report.warnings:
+                print(f"  {path}: {warning}")
+        print(f"took {report.seconds:.2f} s")
+        sys.stdout.flush()
+        failed = 1 if report.failed and not (report.added or report.updated
+                                             or report.unchanged) else 0
+        pending = ws.library.pending_entities()
+        if args.text_only:
+            if pending:
+                print(f"entities: {pending} release(s) not extracted yet; the window or the "
+                      "next `reviewer index` fills them in")
+            return failed
+        if pending:
+            print(f"Text indexed and searchable. Waiting for the entities of {pending} "
+                  f"release(s) ({extractor_version()}); Ctrl+C stops, and the next "
+                  "`reviewer index` or the window goes on from there (--text-only does "
+                  "not wait).", file=sys.stderr, flush=True)
+        bar = _Progress("entities")
+        try:
+            entities = ws.library.fill_entities(progress=bar, workers=args.workers)
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"reviewer: stopped after the entities of {bar.meter.done} of {pending} "
+                  "release(s); the next `reviewer index` goes on from there",
+                  file=sys.stderr)
+            return 130
+        bar.close()
+        if not entities.total:
+            print("entities up to date")
+            return failed
+        print(f"entities extracted {entities.extracted}")
+        print(f"entities stored before {entities.reused}")
+        if entities.skipped:
+            print(f"entities skipped {len(entities.skipped)}")
+            for path, reason in entities.skipped:
+                print(f"  {path}: {reason}")
+        print(f"entities took {entities.seconds:.2f} s")
+    return failed
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -40,3 +40,20 @@ def small_disk(tmp_path: Path):
 
     with mounted_tmpfs(tmp_path / "disk") as disk:
         yield disk
+
+
+@pytest.fixture
+def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts the runs of the expensive extraction (the rules and the learned model) in
+    this process, by the first line of the text they ran on."""
+    import reviewer.core.analysis as analysis
+
+    calls: list[str] = []
+    real = analysis.extract_base
+
+    def counted(text, structure=None, model=True):  # type: ignore[no-untyped-def]
+        calls.append(text.split("\n", 1)[0])
+        return real(text, structure, model)
+
+    monkeypatch.setattr(analysis, "extract_base", counted)
+    return calls

@@ -50,7 +50,7 @@ edits.EditActions.apply_label, edits.EditActions.resize_entity
 edits.EditActions.merge_selected, edits.EditActions.split_selected
 library_pane.LibraryPane.focus_search
 library_sync.LibrarySync.choose_folder, library_sync.LibrarySync.fill_recent_menu
-library_sync.LibrarySync.reextract_library
+library_sync.LibrarySync.reextract_library, workers.ScanController.request_entities
 main_window.MainWindow.fill_history_menu, main_window.MainWindow.show_shortcuts
 presenter.ReleasePresenter.set_label_visible, presenter.ReleasePresenter.step_mention
 # Kept alive on purpose: a runnable's signals outlive the runnable

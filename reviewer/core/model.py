@@ -74,6 +74,12 @@ class Entity:
     def key(self) -> tuple[int, int, str]:
         return (self.start, self.end, self.label)
 
+    def copy(self) -> Entity:
+        """A shallow copy (a release's hundreds of entities: `dataclasses.replace` costs
+        twenty times as much)."""
+        return Entity(self.start, self.end, self.label, self.text, self.value, self.canonical,
+                      self.source, self.score)
+
     def to_gold(self) -> list[int | str]:
         return [self.start, self.end, self.label, self.text]
 

@@ -98,8 +98,18 @@ MIGRATIONS: list[str] = [
     CREATE TABLE pending_reindex (
         doc_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
     """,
+    # 3: the extractor's entities a release was reviewed with, kept while it is in
+    # progress or reviewed (a new extractor version does not change them)
+    """
+    CREATE TABLE entity_pins (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id),
+        key TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
+        pinned_at REAL NOT NULL);
+    """,
 ]
 
+#: Statuses whose releases keep the extractor's entities they were reviewed with.
+PINNED_STATUSES = ("in progress", "reviewed")
 #: PRAGMA application_id of a store Reviewer created ("REVW"); older stores have 0.
 APPLICATION_ID = 0x52455657
 #: How long a write or the opening waits for another connection's lock before "locked".
@@ -202,6 +212,16 @@ class FactStatus:
     status: str
     value: str | None
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPin:
+    """The base entities (encoded, see `entity_cache`) of a release content (`key`) from
+    one extractor version, pinned while the release is under review."""
+
+    key: str
+    version: str
+    data: str
 
 
 def _now() -> float:
@@ -653,6 +673,31 @@ class ReviewStore:
     def ids_with_status(self, status: str) -> list[int]:
         return [r["id"] for r in self._all(
             "SELECT id FROM documents WHERE status=? AND missing=0", (status,))]
+
+    # -- entities a release was reviewed with ----------------------------------
+    def entity_pin(self, doc_id: int) -> EntityPin | None:
+        row = self._one("SELECT key, version, data FROM entity_pins WHERE doc_id=?", (doc_id,))
+        return EntityPin(row["key"], row["version"], row["data"]) if row else None
+
+    def entity_pins(self) -> dict[int, EntityPin]:
+        return {r["doc_id"]: EntityPin(r["key"], r["version"], r["data"]) for r in
+                self._all("SELECT doc_id, key, version, data FROM entity_pins")}
+
+    def set_entity_pin(self, doc_id: int, pin: EntityPin | None) -> None:
+        """Pin (or, with None, unpin) a release's entities."""
+        with self._tx() as db:
+            if pin is None:
+                db.execute("DELETE FROM entity_pins WHERE doc_id=?", (doc_id,))
+            else:
+                db.execute("INSERT OR REPLACE INTO entity_pins(doc_id, key, version, data, "
+                           "pinned_at) VALUES (?,?,?,?,?)",
+                           (doc_id, pin.key, pin.version, pin.data, _now()))
+
+    def ids_under_review(self) -> set[int]:
+        """Releases whose status pins their entities (in progress or reviewed)."""
+        marks = ",".join("?" * len(PINNED_STATUSES))
+        return {r["id"] for r in self._all(
+            f"SELECT id FROM documents WHERE status IN ({marks})", PINNED_STATUSES)}
 
     # -- corrections ---------------------------------------------------------
     def add_correction(self, c: Correction) -> int:

@@ -65,6 +65,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
                submenu=True),
     ActionSpec("reextract", "Re-extract the whole library", "sync.reextract_library",
                menu="&File", writes=True),
+    ActionSpec("fill_entities", "Extract missing entities",
+               "scans.request_entities", menu="&File", writes=True,
+               description="Extract the entities of releases indexed without them (goes "
+                           "on after a cancelled entity pass)"),
     ActionSpec("export", "Export memo…", "exporter.export_memo", keys=("Ctrl+E",),
                description="Export a review memo (Word)", menu="&File", separator=True),
     ActionSpec("quit", "Quit", "close", keys=(SK.Quit, "Ctrl+Q"), menu="&File",

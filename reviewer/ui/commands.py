@@ -17,10 +17,11 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
+from reviewer.core.analysis import Base
 from reviewer.core.model import Correction, Document, Fact
 from reviewer.core.review import operations as ops
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.store import FactStatus, Note, StoreError
+from reviewer.core.store import EntityPin, FactStatus, Note, StoreError
 from reviewer.ui.changes import ReviewChange
 
 log = logging.getLogger(__name__)
@@ -230,15 +231,19 @@ class DeleteNoteCommand(ReviewCommand):
 
 
 class StatusCommand(ReviewCommand):
-    def __init__(self, host: CommandHost, doc_id: int, old: str, new: str) -> None:
+    """A release's status; under review, its entities are pinned to the ones `shown`."""
+
+    def __init__(self, host: CommandHost, doc_id: int, old: str, new: str,
+                 shown: Base | None = None) -> None:
         super().__init__(host, doc_id, f"Status: {new}")
-        self.old, self.new = old, new
+        self.old, self.new, self.shown = old, new, shown
+        self.pin_before: EntityPin | None = None
 
     def apply(self) -> None:
-        self.ws.store.set_status(self.doc_id, self.new)
+        self.pin_before = ops.set_status(self.ws, self.doc_id, self.new, self.shown)
 
     def revert(self) -> None:
-        self.ws.store.set_status(self.doc_id, self.old)
+        ops.restore_status(self.ws, self.doc_id, self.old, self.pin_before)
 
     def change(self) -> ReviewChange:
         return ReviewChange(self.doc_id, status=True)

@@ -261,7 +261,8 @@ class ReviewController(QObject):
         session = self._doc()[0]
         old = self.ws.store.status(session.doc_id)
         if old != status:
-            self.undo_stack.push(cmd.StatusCommand(self, session.doc_id, old, status))
+            self.undo_stack.push(cmd.StatusCommand(self, session.doc_id, old, status,
+                                                   session.base))
 
     @_reports_store_errors
     def open_next_unreviewed(self) -> None:

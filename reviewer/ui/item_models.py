@@ -178,6 +178,8 @@ class LibraryModel(_TwoLevelModel):
         if role == DocIdRole:
             return d.id
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 2 and not d.error and d.id not in self._counts:
+                return "Entities not extracted yet: the entity pass fills them in"
             head = f"{d.title}\n" if d.title else ""
             return plain_tooltip(head + d.path + (f"\n{d.error}" if d.error else ""))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:

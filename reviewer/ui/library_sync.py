@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
@@ -11,7 +12,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search import ScanReport
+from reviewer.core.search import EntityReport, ScanReport
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
 from reviewer.ui.library_pane import LibraryPane
@@ -22,6 +23,7 @@ from reviewer.ui.workers import ScanController
 log = logging.getLogger(__name__)
 
 REINDEX_DELAY_MS = 600
+FACETS_EVERY_S = 10.0  # the library's facets follow the entity pass this often
 WATCH_DELAY_MS = 800
 MAX_WATCHED_FILES = 4000  # inotify watches are a limited per-user resource
 WATCH_BATCH = 400  # paths added to the file watcher per event-loop turn
@@ -29,6 +31,7 @@ WATCH_BATCH = 400  # paths added to the file watcher per event-loop turn
 
 class LibrarySync(QObject):
     scanFinished = Signal(object)  # ScanReport, once the library pane shows it
+    entitiesFinished = Signal(object)  # EntityReport, once the library pane shows it
     errorsFound = Signal()
 
     def __init__(self, ws: Workspace, settings: Settings, controller: ReviewController,
@@ -37,7 +40,8 @@ class LibrarySync(QObject):
         super().__init__(window)
         self.ws, self.settings, self.controller = ws, settings, controller
         self.library_pane, self.status, self.window = library_pane, status, window
-        self.scans = ScanController(ws.library, self, workers=scan_workers)
+        self.scans = ScanController(ws.library, self, workers=scan_workers,
+                                    counts=ws.entity_counts)
         self.error_model = QStandardItemModel(0, 2, self)
         self.error_model.setHorizontalHeaderLabels(["File", "Reason"])
         self.reindex_ids: set[int] = set()
@@ -55,6 +59,10 @@ class LibrarySync(QObject):
         self.scans.progress.connect(status.scan_progress)
         self.scans.finished.connect(self._scan_finished)
         self.scans.failed.connect(lambda msg: status.show_message(f"Scan failed: {msg}"))
+        self.scans.entitiesStarted.connect(status.entities_started)
+        self.scans.entitiesProgress.connect(self._entities_progress)
+        self.scans.entitiesFinished.connect(self._entities_finished)
+        self._facets_at = 0.0  # when the entity pass last refreshed the library's facets
         status.cancel_button.clicked.connect(self.scans.cancel)
         controller.changed.connect(self._review_changed)
 
@@ -70,7 +78,10 @@ class LibrarySync(QObject):
         (none at start-up: reading them from the index takes a while at 25,000 releases)."""
         model = self.library_pane.library_model
         known = model.counts()
-        if counts:
+        read = self.scans.take_counts() if counts else None  # read on the scan thread
+        if read is not None:
+            known = read
+        elif counts:
             try:
                 known = self.ws.entity_counts()
             except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index
@@ -188,6 +199,29 @@ class LibrarySync(QObject):
             self.controller.reload_if_changed()
         self.open_initial()
         self.scanFinished.emit(report)
+
+    # -- the entity pass ----------------------------------------------------------------
+    def _entities_progress(self, done: int, total: int, rate: float, left: float) -> None:
+        self.status.entities_progress(done, total, rate, left)
+        # Search and the facets grow as entities arrive: the library's facets (counted on
+        # a worker) are refreshed now and then while no query is shown.
+        now = time.monotonic()
+        if now - self._facets_at >= FACETS_EVERY_S and not self.library_pane.query():
+            self._facets_at = now
+            self.library_pane.run_query()
+
+    def _entities_finished(self, report: EntityReport) -> None:
+        more = self.scans.running
+        if report.cancelled and not more:
+            done = f"{report.done:,} of {report.total:,}"
+            text = (f"Entities of {done} releases filled in; cancelled (the next scan goes "
+                    "on from there)")
+        else:
+            text = report.summary()
+        self.status.scan_finished(text, more_to_come=more)
+        if report.done:
+            self.refresh_library()
+        self.entitiesFinished.emit(report)
 
     def open_initial(self) -> None:
         """With no release open yet: the one open at the last exit, else the first."""

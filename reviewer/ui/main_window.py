@@ -53,7 +53,8 @@ DATA_FOLDER_CHECK_MS = 2000  # how often the window checks that its data folder 
 
 
 class MainWindow(QMainWindow):
-    scanFinished = Signal(object)  # ScanReport
+    scanFinished = Signal(object)  # ScanReport: the text pass
+    entitiesFinished = Signal(object)  # EntityReport: the entity pass after it
     documentShown = Signal(int)
     warmedUp = Signal(float)  # seconds the background warm-up took
     closed = Signal()  # the shutdown after closing is done: the workspace is closed
@@ -204,6 +205,7 @@ class MainWindow(QMainWindow):
         self.presenter.titleChanged.connect(
             lambda t: self.setWindowTitle(f"{t} — Reviewer{self._read_only_suffix()}"))
         self.sync.scanFinished.connect(self.scanFinished)
+        self.sync.entitiesFinished.connect(self.entitiesFinished)
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
         self.status_combo.activated.connect(

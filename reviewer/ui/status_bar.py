@@ -1,9 +1,12 @@
-"""The status bar: a line of text, the library scan's progress with its Cancel button,
-and the memo export's progress with Cancel and "Open folder"."""
+"""The status bar: a line of text, the progress of the library's passes (indexing text,
+then entities: done/total, rate, time left) with their Cancel button, and the memo
+export's progress with Cancel and "Open folder"."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+
+from reviewer.core.progress import duration
 
 
 class StatusBar:
@@ -40,23 +43,44 @@ class StatusBar:
     def show_message(self, text: str) -> None:
         self.text.setText(text)
 
-    # -- library scans -------------------------------------------------------------------
+    # -- library passes ------------------------------------------------------------------
     def scan_started(self) -> None:
-        self.progress.setRange(0, 0)
+        self.progress.setRange(0, 0)  # busy until the first release is done
         self.progress.show()
         self.cancel_button.show()
-        self.progress_text.setText("Scanning…")
+        self.cancel_button.setToolTip("Stop indexing; what is indexed stays")
+        self.progress_text.setText("Looking for new and changed releases…")
 
     def scan_progress(self, done: int, total: int, rate: float, left: float) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress_text.setText(f"{done}/{total} files · {rate:.0f}/s · {left:.0f} s left")
+        self._show_progress("Indexing text", done, total, rate, left)
 
     def scan_finished(self, summary: str, *, more_to_come: bool) -> None:
         if not more_to_come:
             self.progress.hide()
             self.cancel_button.hide()
         self.progress_text.setText(summary)
+
+    def entities_started(self) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setToolTip("Stop extracting entities; what is done stays, and "
+                                      "the next scan goes on from there")
+        self.progress_text.setText("Entities: looking for releases without them…")
+
+    def entities_progress(self, done: int, total: int, rate: float, left: float) -> None:
+        self._show_progress("Entities", done, total, rate, left)
+
+    def _show_progress(self, what: str, done: int, total: int, rate: float,
+                       left: float) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        parts = [f"{what} {done:,}/{total:,}"]
+        if rate > 0:
+            parts.append(f"{rate:,.0f}/s" if rate >= 10 else f"{rate:.1f}/s")
+        if done < total:
+            parts.append("time left unknown" if left < 0 else f"{duration(left)} left")
+        self.progress_text.setText(" · ".join(parts))
 
     # -- memo export ---------------------------------------------------------------------
     def export_started(self, releases: int) -> None:

@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from reviewer.core.documents.loaders import LoadError
 from reviewer.core.documents.markdown import rendering_of
-from reviewer.core.search import Library, ScanReport
+from reviewer.core.progress import Meter
+from reviewer.core.search import Library
 from reviewer.core.store import StoreError
 
 if TYPE_CHECKING:
@@ -44,38 +45,37 @@ class ScanRequest:
 
 
 class _Signals(QObject):
-    progress = Signal(int, int, str, float)  # done, total, path, elapsed seconds
-    finished = Signal(object)  # ScanReport
+    progress = Signal(int, int, str)  # done, total, path
+    finished = Signal(object)  # ScanReport or EntityReport
     failed = Signal(str)
 
 
-class ScanTask(QRunnable):
-    def __init__(self, library: Library, request: ScanRequest, cancel: threading.Event,
-                 workers: int | None = None) -> None:
+class PassTask(QRunnable):
+    """One pass over the library on the scan thread: `run_pass(progress, cancel)` is
+    `Library.scan` (the text) or `Library.fill_entities` (the entities)."""
+
+    def __init__(self, run_pass: Callable[[Callable[[int, int, str], None], threading.Event],
+                                          object],
+                 cancel: threading.Event) -> None:
         super().__init__()
         self.setAutoDelete(False)  # Python owns it: Qt deleting the wrapper crashes PySide
-        self.library = library
-        self.request = request
+        self.run_pass = run_pass
         self.cancel = cancel
-        self.workers = workers
         self.signals = _Signals()
 
     def run(self) -> None:
-        t0 = time.perf_counter()
         last = [0.0]
 
         def progress(done: int, total: int, path: str) -> None:
             now = time.perf_counter()
             if now - last[0] >= PROGRESS_INTERVAL or done == total:
                 last[0] = now
-                self.signals.progress.emit(done, total, path, now - t0)
+                self.signals.progress.emit(done, total, path)
 
         try:
-            report = self.library.scan(progress=progress, cancel=self.cancel,
-                                       workers=self.workers, force=self.request.force,
-                                       only=self.request.only)
+            report = self.run_pass(progress, self.cancel)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
-            log.exception("library scan failed")
+            log.exception("library pass failed")
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         self.signals.finished.emit(report)
@@ -98,25 +98,40 @@ def worker_pool() -> QThreadPool:
 
 
 class ScanController(QObject):
-    """Runs one scan at a time; requests made meanwhile are merged into the next one."""
+    """Runs the library's passes one at a time on its thread: a scan (the text pass),
+    then the entity pass while releases lack their entities. Scans asked for meanwhile
+    are merged into the next one; a scan asked for during the entity pass pauses it
+    (nothing it did is lost) and it goes on after the scan."""
 
-    started = Signal()
-    progress = Signal(int, int, float, float)  # done, total, files per second, seconds left
+    started = Signal()  # a scan (text pass)
+    progress = Signal(int, int, float, float)  # done, total, per second, seconds left (-1)
     finished = Signal(object)  # ScanReport
     failed = Signal(str)
+    entitiesStarted = Signal()
+    entitiesProgress = Signal(int, int, float, float)  # as `progress`
+    entitiesFinished = Signal(object)  # EntityReport
     idle = Signal()
 
     def __init__(self, library: Library, parent: QObject | None = None,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, *, entities: bool = True,
+                 counts: Callable[[], dict[int, int]] | None = None) -> None:
+        """`counts`: the entity counts per release, read on the scan thread after each
+        pass that changed the index (reading them takes a second at 25,000 releases)."""
         super().__init__(parent)
         use_spawn_for_worker_processes()
         self.library = library
         self.workers = workers
+        self.entities = entities  # run the entity pass after scans
+        self._read_counts = counts
+        self.counts: dict[int, int] | None = None  # read after the last pass, until taken
         self.pool = worker_pool()
         self._cancel: threading.Event | None = None
         self._pending: ScanRequest | None = None
-        self._task: ScanTask | None = None
-        self._finished_tasks: list[ScanTask] = []
+        self._task: PassTask | None = None
+        self._kind = ""  # "scan" or "entities" while a task runs
+        self._entities_due = False  # run the entity pass when nothing else waits
+        self._meter: Meter | None = None
+        self._finished_tasks: list[PassTask] = []
 
     @property
     def running(self) -> bool:
@@ -126,56 +141,119 @@ class ScanController(QObject):
         req = ScanRequest(only, force)
         if self.running:
             self._pending = req if self._pending is None else self._pending.merge(req)
+            if self._kind == "entities" and self._cancel is not None:
+                self._cancel.set()  # pause it: the scan first, then it goes on
             return
         self._start(req)
 
+    def request_entities(self) -> None:
+        """Fill in missing entities now (after a cancel, they wait for the next scan)."""
+        self._entities_due = True
+        if not self.running:
+            self._next()
+
     def cancel(self) -> None:
+        """The user's cancel: the running pass stops, nothing queued runs, and the entity
+        pass waits for the next scan."""
         self._pending = None
+        self._entities_due = False
         if self._cancel is not None:
             self._cancel.set()
 
     def _start(self, req: ScanRequest) -> None:
+        def run(progress: Callable[[int, int, str], None], cancel: threading.Event) -> object:
+            report = self.library.scan(progress=progress, cancel=cancel,
+                                       workers=self.workers, force=req.force, only=req.only,
+                                       entities=False)
+            self._counts_after(report.added or report.updated or report.removed
+                               or report.moved)
+            return report
+
+        self._launch("scan", run)
+        self.started.emit()
+
+    def _start_entities(self) -> None:
+        def run(progress: Callable[[int, int, str], None], cancel: threading.Event) -> object:
+            report = self.library.fill_entities(progress=progress, cancel=cancel,
+                                                workers=self.workers)
+            self._counts_after(report.done)
+            return report
+
+        self._launch("entities", run)
+        self.entitiesStarted.emit()
+
+    def _counts_after(self, changed: int) -> None:
+        """On the scan thread: the entity counts, when the pass changed the index."""
+        if changed and self._read_counts is not None:
+            try:
+                self.counts = self._read_counts()
+            except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index
+                log.warning("entity counts unavailable", exc_info=True)
+                self.counts = None
+
+    def take_counts(self) -> dict[int, int] | None:
+        """The entity counts read after the last pass, once."""
+        counts, self.counts = self.counts, None
+        return counts
+
+    def _launch(self, kind: str, run: Callable[..., object]) -> None:
         self._cancel = threading.Event()
-        task = ScanTask(self.library, req, self._cancel, self.workers)
+        task = PassTask(run, self._cancel)
         task.signals.progress.connect(self._on_progress)
         task.signals.finished.connect(self._on_finished)
         task.signals.failed.connect(self._on_failed)
-        self._task = task
+        self._task, self._kind, self._meter = task, kind, None
         self._signals = task.signals  # keep the QObject alive past the runnable
-        self.started.emit()
         self.pool.start(task)
 
-    def _on_progress(self, done: int, total: int, path: str, elapsed: float) -> None:
-        rate = done / elapsed if elapsed > 0 else 0.0
-        left = (total - done) / rate if rate > 0 else 0.0
-        self.progress.emit(done, total, rate, left)
+    def _on_progress(self, done: int, total: int, path: str) -> None:
+        if self._meter is None:
+            self._meter = Meter(total)
+        self._meter.update(done, total)
+        left = self._meter.left
+        signal = self.entitiesProgress if self._kind == "entities" else self.progress
+        signal.emit(done, total, self._meter.rate, -1.0 if left is None else left)
 
-    def _on_finished(self, report: ScanReport) -> None:
-        self._done(self._task)
-        self._task = None
-        self.finished.emit(report)
-        self._next()
+    def _on_finished(self, report: object) -> None:
+        kind = self._end()
+        if kind == "scan" and not getattr(report, "cancelled", False):
+            self._entities_due = self.entities
+        # The next pass starts before anyone hears of this one's end, so `running` tells
+        # the listeners whether more is coming.
+        started = self._next()
+        (self.entitiesFinished if kind == "entities" else self.finished).emit(report)
+        if not started:
+            self.idle.emit()
 
     def _on_failed(self, message: str) -> None:
-        self._done(self._task)
-        self._task = None
+        self._end()
+        started = self._next()
         self.failed.emit(message)
-        self._next()
+        if not started:
+            self.idle.emit()
 
-    def _done(self, task: ScanTask | None) -> None:
+    def _end(self) -> str:
         # Keep finished tasks until the pool has really let go of them (run() returned).
+        kind, task = self._kind, self._task
         if task is not None:
             self._finished_tasks.append(task)
+        self._task, self._kind = None, ""
         self.pool.waitForDone(0)
         if self.pool.activeThreadCount() == 0:
-            self._finished_tasks = [] if self._task is None else self._finished_tasks
+            self._finished_tasks = []
+        return kind
 
-    def _next(self) -> None:
+    def _next(self) -> bool:
+        """Start what waits: a scan, else the entity pass when due. False: nothing."""
         if self._pending is not None:
             req, self._pending = self._pending, None
             self._start(req)
+        elif self._entities_due and not self.library.store.readonly:
+            self._entities_due = False
+            self._start_entities()
         else:
-            self.idle.emit()
+            return False
+        return True
 
 
 # -- memo export --------------------------------------------------------------------------
@@ -203,7 +281,7 @@ class ExportJob:
 class ExportTask(QRunnable):
     def __init__(self, ws: Workspace, job: ExportJob, cancel: threading.Event) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Python owns it (see ScanTask)
+        self.setAutoDelete(False)  # Python owns it (see PassTask)
         self.ws, self.job, self.cancel = ws, job, cancel
         self.signals = _ExportSignals()
 
@@ -354,7 +432,7 @@ class OpenTask(QRunnable):
     def __init__(self, ws: Workspace, doc_id: int, unless_same: DocumentSession | None,
                  wanted: Callable[[], bool]) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Python owns it (see ScanTask)
+        self.setAutoDelete(False)  # Python owns it (see PassTask)
         self.ws, self.doc_id, self.unless_same, self.wanted = ws, doc_id, unless_same, wanted
         self.signals = _OpenSignals()
         self.finished = threading.Event()

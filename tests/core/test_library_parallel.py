@@ -3,6 +3,7 @@ them to the index, deletes replaced copies and merges when there are too many.""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def test_parallel_scan_cancel_keeps_committed_work(data_dir: Path, folder: Path,
     cancel = threading.Event()
 
     def progress(done: int, total: int, path: str) -> None:
-        if done >= 6:
+        if done >= 6 and ws.index.doc_count() > 0:  # once a chunk is in
             cancel.set()
 
     with Workspace(data_dir) as ws:
@@ -198,3 +199,43 @@ def test_parallel_scan_killed_is_consistent_after_the_next_scan(
                 st = Path(d.path).stat()
                 assert (d.size, d.mtime_ns) == (st.st_size, st.st_mtime_ns)
         assert ws.library.scan(workers=2).unchanged == N  # and it stays settled
+
+
+def test_parallel_scan_reports_every_release_before_its_chunk_is_committed(
+        data_dir: Path, folder: Path, tmp_path: Path, monkeypatch) -> None:
+    """Progress moves with every release a worker finishes, not with every chunk (a chunk
+    of a big library takes minutes): a worker holds its 10th release until the scan
+    has reported the 5th."""
+    import multiprocessing
+
+    from reviewer.core.search import passes
+
+    monkeypatch.setattr(Library, "CHUNK_MAX", 20)  # one chunk per worker
+    monkeypatch.setattr(Library, "BATCH", 40)
+    reported, held = tmp_path / "reported-5", tmp_path / "held"
+    real_process = passes.process
+    fork = multiprocessing.get_context("fork")  # the workers inherit the patch below
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *a: fork)
+
+    def process(job, ctx):  # in the workers
+        if job.path.endswith(("release-18.txt", "release-19.txt")):
+            deadline = time.monotonic() + 30
+            while not reported.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            held.write_text("saw it" if reported.exists() else "gave up")
+        return real_process(job, ctx)
+
+    monkeypatch.setattr(passes, "process", process)
+    seen: list[int] = []
+
+    def progress(done: int, total: int, path: str) -> None:
+        seen.append(done)
+        if done == 5:
+            reported.touch()
+
+    with Workspace(data_dir) as ws:
+        ws.library.add_paths([folder])
+        report = ws.library.scan(workers=2, progress=progress, entities=False)
+    assert report.added == N
+    assert held.read_text() == "saw it"
+    assert seen == list(range(1, N + 2))  # every file once, in order

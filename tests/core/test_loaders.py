@@ -407,12 +407,14 @@ def test_pdf_text_paragraphs_pages_and_furniture(tmp_path: Path) -> None:
 def test_pdf_offsets_are_exact_for_search_and_entities(tmp_path: Path) -> None:
     from pdf_maker import make_pdf, release_pages
 
-    from reviewer.core.analysis import analyse as extract_document
+    from reviewer.core.analysis import base_entities, finish_base
 
     path = write(tmp_path, "release.pdf", make_pdf(release_pages()))
     doc = load(path)
     assert loaders.load_text(path) == doc.text  # snippets and highlights read the same text
-    extraction, _ = extract_document(doc, None)
+    base = base_entities(doc)
+    assert base is not None
+    extraction = finish_base(base)
     names = {e.text for e in extraction.entities}
     assert {"Motegi Toshimitsu", "Tokyo", "Jakarta"} <= names
     for e in extraction.entities:

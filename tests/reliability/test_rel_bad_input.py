@@ -21,7 +21,7 @@ from reviewer.cli import main
 from reviewer.core.documents import loaders
 from reviewer.core.model import Correction
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search import library as library_mod
+from reviewer.core.search import passes as passes_mod
 
 SAMPLE = "001_5823aec3ae932b3b.txt"
 TEXT = "Harbour Festival\n\nHANOI, 3 June 2024 – The “harbour festival” opened in Hanoi.\n"
@@ -298,14 +298,14 @@ def test_file_deleted_between_walk_and_read(data_dir: Path, samples: Path,
     victim = samples / SAMPLE
     doc_id, note_id = indexed_with_review_data(data_dir, samples)
     victim.write_text(victim.read_text(encoding="utf-8") + "\nchanged\n", encoding="utf-8")
-    real_process = library_mod._process
+    real_process = passes_mod.process
 
-    def delete_first(path: str, lexicon):
-        if path == str(victim):
+    def delete_first(job, ctx):
+        if job.path == str(victim):
             victim.unlink()  # gone after the walk saw it, before it is read
-        return real_process(path, lexicon)
+        return real_process(job, ctx)
 
-    monkeypatch.setattr(library_mod, "_process", delete_first)
+    monkeypatch.setattr(passes_mod, "process", delete_first)
     with Workspace(data_dir) as ws:
         report = ws.library.scan()
         assert report.failed == [(str(victim), "file vanished before it could be read")]

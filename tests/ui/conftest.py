@@ -46,6 +46,8 @@ def open_window(qtbot) -> Iterator[Callable]:
         if scan:
             with qtbot.waitSignal(w.scanFinished, timeout=30000):
                 w.show()
+            # then the entity pass that follows a scan (search and facets with entities)
+            qtbot.waitUntil(lambda: not w.scans.running, timeout=30000)
         else:
             w.show()
         # The release's text first, then (next event-loop turn) summary and proposals.

@@ -2,6 +2,11 @@
 
 extract(text, structure=None, lexicon=None) -> Extraction
 extract_patterns(text) -> list[Entity]          # DATE / MONEY / PERCENT only
+
+`extract` is `finish(text, structure, extract_base(text, structure), lexicon)`: the
+expensive part (rules and the learned recogniser, which do not depend on the reviewer)
+can be computed once per release and stored; `finish` (the reviewer's lexicon, one label
+per string, facts) is cheap. `extractor_version()` names what `extract_base` computes.
 """
 
 from __future__ import annotations
@@ -29,7 +34,22 @@ from reviewer.core.extract.patterns import extract_patterns as _patterns
 from reviewer.core.extract.patterns import resolve_overlaps
 from reviewer.core.model import BOILERPLATE, Dateline, Entity, Extraction, Structure
 
-__all__ = ["extract", "extract_patterns", "analyse_and_rules", "Lexicon", "Recogniser"]
+__all__ = [
+    "extract",
+    "extract_base",
+    "extractor_version",
+    "finish",
+    "extract_patterns",
+    "analyse_and_rules",
+    "Lexicon",
+    "Recogniser",
+    "RULES_VERSION",
+]
+
+#: The rule engine's version: raise it whenever a change to the rules, the gazetteers or
+#: the word lists changes what `extract_base` returns (stored entities are then
+#: extracted again, in the background).
+RULES_VERSION = "1"
 
 _NAV_LINE = re.compile(
     r"(?m)^[ \t]*(?:Menu\b[^\n]*|[-*•][ \t]+[A-Z0-9][A-Z0-9 &/'’,.-]*|[^\S\n]*"
@@ -278,6 +298,53 @@ def _valued(text: str, spans: list[tuple[int, int, str]], rules: list[Entity],
     return out
 
 
+def extractor_version(model: Recogniser | None | bool = True) -> str:
+    """What `extract_base` computes with `model`: the rule engine's version and the learned
+    model's (`model.json`), e.g. "rules 1 + model 2026-12-02.e5fc823379"."""
+    rec = recogniser() if model is True else model or None
+    return f"rules {RULES_VERSION}" + (f" + model {rec.info.version}" if rec else "")
+
+
+def extract_base(
+    text: str,
+    structure: Structure | None = None,
+    model: Recogniser | None | bool = True,
+) -> list[Entity]:
+    """The expensive part of `extract`: the rule engine and the learned recogniser, without
+    the reviewer's lexicon (sorted, non-overlapping). The same text, structure and
+    `extractor_version` always give the same list, so it can be stored."""
+    if structure is None:
+        structure = analyse_structure(text)
+    dl = _dateline(text, structure)
+    ents = _rules(text, structure, dl)
+    rec = recogniser() if model is True else model or None
+    if rec is not None:
+        spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
+        ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
+        ents = _amending_instruments(text, _drop_compounds(text, ents, dl))
+    return ents
+
+
+def finish(
+    text: str,
+    structure: Structure | None,
+    base: list[Entity],
+    lexicon: Lexicon | None = None,
+) -> Extraction:
+    """The cheap part of `extract`: the reviewer's lexicon on `base` (from `extract_base`,
+    not modified), one label per string, and the facts."""
+    if structure is None:
+        structure = analyse_structure(text)
+    dl = _dateline(text, structure)
+    ents = [e.copy() for e in base]
+    if lexicon is not None:
+        ents = lexicon.apply(text, ents)
+    unify_labels(ents)
+    ents = [e for e in ents if e.start < e.end and text[e.start : e.end] == e.text]
+    facts = find_facts(text, ents, dl)
+    return Extraction(entities=ents, facts=facts)
+
+
 def extract(
     text: str,
     structure: Structure | None = None,
@@ -291,16 +358,4 @@ def extract(
     """
     if structure is None:
         structure = analyse_structure(text)
-    dl = _dateline(text, structure)
-    ents = _rules(text, structure, dl)
-    rec = recogniser() if model is True else model or None
-    if rec is not None:
-        spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
-        ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
-        ents = _amending_instruments(text, _drop_compounds(text, ents, dl))
-    if lexicon is not None:
-        ents = lexicon.apply(text, ents)
-    unify_labels(ents)
-    ents = [e for e in ents if e.start < e.end and text[e.start : e.end] == e.text]
-    facts = find_facts(text, ents, dl)
-    return Extraction(entities=ents, facts=facts)
+    return finish(text, structure, extract_base(text, structure, model), lexicon)

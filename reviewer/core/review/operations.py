@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from reviewer.core.analysis import Base
 from reviewer.core.model import Correction, Document, Entity, Fact
 from reviewer.core.review.view import context_of, label_all_spans, make_correction
 from reviewer.core.search import QueryError
-from reviewer.core.store import FactStatus, Note
+from reviewer.core.store import PINNED_STATUSES, EntityPin, FactStatus, Note
 
 if TYPE_CHECKING:
     from reviewer.core.review.workspace import Workspace
@@ -113,6 +114,32 @@ def restore_fact_status(ws: Workspace, doc_id: int, key: str,
     else:
         ws.store.set_fact_status(doc_id, key, previous.status, value=previous.value,
                                  note=previous.note)
+
+
+def set_status(ws: Workspace, doc_id: int, status: str,
+               shown: Base | None = None) -> EntityPin | None:
+    """Set a release's review status; returns its entity pin before (for undo).
+
+    A release that goes under review (in progress or reviewed, from unreviewed) is pinned
+    to the base entities it shows (`shown`, the open release's): a later extractor
+    version does not change them. Between in progress and reviewed the pin stays; back
+    to unreviewed it goes, and the release follows the current extractor again."""
+    store = ws.store
+    before = store.entity_pin(doc_id)
+    was_under_review = store.status(doc_id) in PINNED_STATUSES
+    store.set_status(doc_id, status)
+    if status not in PINNED_STATUSES:
+        if before is not None:
+            store.set_entity_pin(doc_id, None)
+    elif shown is not None and (not was_under_review or before is None):
+        store.set_entity_pin(doc_id, shown.pin())
+    return before
+
+
+def restore_status(ws: Workspace, doc_id: int, status: str, pin: EntityPin | None) -> None:
+    """Undo `set_status`: the status and the pin as they were."""
+    ws.store.set_status(doc_id, status)
+    ws.store.set_entity_pin(doc_id, pin)
 
 
 def add_note(ws: Workspace, doc: Document, text: str, *, target: str = "document",

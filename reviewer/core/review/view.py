@@ -6,12 +6,12 @@ undo it, so the GUI's undo commands are thin wrappers around these calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reviewer.core.analysis import analyse
+from reviewer.core.analysis import Base, base_entities, finish_base
 from reviewer.core.model import Correction, Document, Entity, Extraction, Fact
-from reviewer.core.store import FactStatus, Note, ReviewStore
+from reviewer.core.store import PINNED_STATUSES, FactStatus, Note, ReviewStore
 
 if TYPE_CHECKING:
     from reviewer.core.review.workspace import Workspace
@@ -168,13 +168,28 @@ def reanchor_stored(store: ReviewStore, doc_id: int,
     return lost_c, lost_n
 
 
+def review_base(ws: Workspace, doc: Document) -> Base:
+    """The base entities of a loaded release (`doc.doc_id` set): the ones it was pinned to
+    while in progress or reviewed, else the stored ones, else extracted now and stored.
+    A release under review without a pin that fits it (reviewed before pins existed, or
+    its file changed) is pinned to what it shows now. A very long release is extracted
+    from its first part only (with a warning on the document)."""
+    assert doc.doc_id is not None
+    store = ws.store
+    under_review = store.status(doc.doc_id) in PINNED_STATUSES
+    pin = store.entity_pin(doc.doc_id) if under_review else None
+    base = base_entities(doc, ws.entity_cache, pin)
+    assert base is not None
+    if under_review and base.source != "pinned" and not store.readonly:
+        store.set_entity_pin(doc.doc_id, base.pin())
+    if base.limited and base.limited not in doc.warnings:
+        doc.warnings.append(base.limited)
+    return base
+
+
 def extract_for_review(ws: Workspace, doc: Document) -> Extraction:
-    """The extractor's view of a loaded release, with the learned lexicon; a very long
-    release is extracted from its first part only (with a warning on the document)."""
-    extraction, limited = analyse(doc, ws.library.lexicon())
-    if limited and limited not in doc.warnings:
-        doc.warnings.append(limited)
-    return extraction
+    """The extractor's view of a loaded release, with the learned lexicon."""
+    return finish_base(review_base(ws, doc), ws.library.lexicon())
 
 
 def build_view(ws: Workspace, doc: Document, extracted: list[Entity],
@@ -184,7 +199,7 @@ def build_view(ws: Workspace, doc: Document, extracted: list[Entity],
     `extracted` is not modified, so a caller can keep it and rebuild after each edit."""
     assert doc.doc_id is not None
     store, text = ws.store, doc.text
-    base = [replace(e) for e in extracted]  # aliases below set `canonical`
+    base = [e.copy() for e in extracted]  # aliases below set `canonical`
     corrections = store.corrections(doc.doc_id)
     entities = apply_library_scope(text, base,
                                    [c for c in corrections if c.scope == "library"])

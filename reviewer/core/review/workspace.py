@@ -14,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from reviewer.core.documents import loaders
+from reviewer.core.entity_cache import CACHE_FILE, EntityCache
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
@@ -91,7 +92,11 @@ class Workspace:
             self.store.close()
             self._release_lock()
             raise
-        self.library = Library(self.store, self.index)
+        # Stored entities: a cache beside the index (see core/entity_cache.py).
+        self.entity_cache = EntityCache(self.data_dir / CACHE_FILE, readonly=self.readonly)
+        if self.index.rebuilt:
+            self.entity_cache.forget_indexed()  # the new index holds no entities yet
+        self.library = Library(self.store, self.index, self.entity_cache)
         self.searcher = Searcher(self.index, self.store)
 
     def _index_dir(self) -> Path:
@@ -122,10 +127,10 @@ class Workspace:
         self.close()
 
     def close(self) -> None:
-        """Close searcher, index and store, then release the lock; a part that fails to
-        close (an index deleted under the running app) is logged and the rest still
-        closes."""
-        for part in (self.searcher, self.index, self.store):
+        """Close searcher, index, entity cache and store, then release the lock; a part
+        that fails to close (an index deleted under the running app) is logged and the rest
+        still closes."""
+        for part in (self.searcher, self.index, self.entity_cache, self.store):
             try:
                 part.close()
             except Exception:  # noqa: BLE001 - closing goes on whatever one part says
@@ -196,8 +201,12 @@ class Workspace:
         return doc
 
     def entity_counts(self) -> dict[int, int]:
-        """Distinct entities per indexed release (cached in the data folder)."""
-        return self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
+        """Distinct entities per indexed release (cached in the data folder); a release
+        the index holds as text only (its entities not extracted yet) has no count."""
+        counts = self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
+        text_only = {doc_id for doc_id, held in self.entity_cache.indexed().items()
+                     if held.sha256 and not held.version}
+        return {doc_id: n for doc_id, n in counts.items() if doc_id not in text_only}
 
     def doc_id_for_path(self, path: str | Path) -> int | None:
         """The release stored for `path`: under the path as written (a link inside a

@@ -3,7 +3,8 @@
 The rest of Reviewer uses these names only; none of them hands out a Whoosh object:
 
 - `Library`: folders of releases scanned incrementally into the index and the store
-  (`scan` returns a `ScanReport`; a cancelled scan keeps what it finished);
+  (`scan` returns a `ScanReport`; a cancelled scan keeps what it finished), the text
+  first, then the entities (`fill_entities` returns an `EntityReport`);
 - `Searcher`: `search(query)` gives a `SearchResult` of `Hit`s with highlight offsets and
   facet counts, `highlights(query, text)` the hit offsets in one release's text;
 - `SearchIndex`: the index on disk, a cache rebuilt from the files when it is damaged
@@ -11,9 +12,10 @@ The rest of Reviewer uses these names only; none of them hands out a Whoosh obje
 - `QueryError` (a query that cannot be understood), `IndexLockedError` (another
   Reviewer is writing the index).
 """
+from reviewer.core.search.entity_pass import EntityReport
 from reviewer.core.search.index import IndexLockedError, SearchIndex
 from reviewer.core.search.library import Cancelled, Library, ScanReport
 from reviewer.core.search.searcher import Hit, QueryError, Searcher, SearchResult
 
-__all__ = ["Cancelled", "Hit", "IndexLockedError", "Library", "QueryError", "ScanReport",
-           "SearchIndex", "SearchResult", "Searcher"]
+__all__ = ["Cancelled", "EntityReport", "Hit", "IndexLockedError", "Library", "QueryError",
+           "ScanReport", "SearchIndex", "SearchResult", "Searcher"]

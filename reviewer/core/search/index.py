@@ -259,6 +259,15 @@ class IndexRecord:
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     postings: dict[str, Postings] | None = None  # set by `prepare`: replaces body/boiler
+    # Its entities (see `passes.build_record`): the content key and extractor version
+    # they were found for ("" version: none, text only), where they came from
+    # ("pinned", "stored", "extracted"), and the pin to record for a release under
+    # review that had none.
+    content_key: str = ""
+    entity_version: str = ""
+    entity_source: str = ""
+    pin: Any = None
+    changed: bool = False  # the file is not the content the index holds (entity pass)
 
 
 class SearchIndex:

@@ -1,48 +1,48 @@
 """The library: folders of releases, scanned incrementally into the index and the store.
 
 A re-scan only touches what changed: unchanged files are skipped on (size, mtime_ns);
-new and changed files are loaded, extracted and indexed; deleted files leave the index
-but keep their review data; a moved or renamed file is recognised by its content hash
-and keeps its identity, so its corrections and notes follow it.
+new and changed files are loaded and indexed (the text pass; with their entities where
+they are already stored or pinned, see `passes`); deleted files leave the index but keep
+their review data; a moved or renamed file is recognised by its content hash and keeps
+its identity, so its corrections and notes follow it. The entity pass
+(`fill_entities`, `entity_pass`) then extracts what the index still lacks.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
-import multiprocessing
 import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from reviewer.core.analysis import analyse
 from reviewer.core.documents import loaders
-from reviewer.core.documents.dates import iso_to_datetime
+from reviewer.core.entity_cache import EntityCache, IndexedState
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.model import BOILERPLATE
-from reviewer.core.search.index import (
-    IndexRecord,
-    SearchIndex,
-    merge_segments,
-    prepare,
-    write_segment,
+from reviewer.core.search import passes
+from reviewer.core.search.index import IndexRecord, SearchIndex, merge_segments
+from reviewer.core.search.passes import (
+    Cancelled,
+    Job,
+    PassContext,
+    PassSetup,
+    Progress,
+    chunk_size,
+    file_digest,
+    run_chunks,
 )
-from reviewer.core.store import DocRecord, ReviewStore
+from reviewer.core.store import DocRecord, EntityPin, ReviewStore
 
-Progress = Callable[[int, int, str], None]  # (done, total, current path)
+if TYPE_CHECKING:
+    from reviewer.core.search.entity_pass import EntityReport
+
+__all__ = ["Cancelled", "Library", "Progress", "ScanReport", "file_digest", "walk_supported"]
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
-
-
-class Cancelled(Exception):
-    """Raised inside a scan when the user cancelled; committed batches stay."""
 
 
 @dataclass(slots=True)
@@ -56,15 +56,12 @@ class ScanReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    entities: EntityReport | None = None  # the entity pass that followed, if one did
 
     def summary(self) -> str:
         text = (f"added {self.added}, updated {self.updated}, removed {self.removed}, "
                 f"unchanged {self.unchanged}, moved {self.moved}, failed {len(self.failed)}")
         return text + (" (cancelled)" if self.cancelled else "")
-
-
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 #: Extra folders that links inside a library folder may point into (separated by the
@@ -159,108 +156,6 @@ def walk_supported(root: Path,
             yield path
 
 
-def build_record(path: str, data: bytes, size: int, mtime_ns: int,
-                 lexicon: Lexicon | None = None) -> IndexRecord:
-    """Load, structure and extract one file into an IndexRecord. Never raises for a bad
-    file: the reason goes into `error` so the rest of the library still indexes."""
-    rec = IndexRecord(path=path, sha256=file_digest(data), size=size, mtime_ns=mtime_ns)
-    try:
-        doc = loaders.load_bytes(data, path)
-    except loaders.LoadError as exc:
-        rec.error = str(exc)
-        return rec
-    rec.warnings = list(doc.warnings)
-    text, st = doc.text, doc.structure
-    rec.title = doc.title or Path(path).stem
-    body: list[str] = []
-    boiler: list[str] = []
-    for block in st.blocks:
-        (boiler if block.kind == BOILERPLATE else body).append(text[block.start:block.end])
-    if not st.blocks:
-        body.append(text)
-    rec.body, rec.boiler = "\n".join(body), "\n".join(boiler)
-    if st.dateline and st.dateline.iso:
-        rec.date = iso_to_datetime(st.dateline.iso)
-    extraction, limited = analyse(doc, lexicon)
-    if limited:
-        rec.warnings.append(limited)
-    values: dict[str, list[str]] = {}
-    for ent in extraction.entities:
-        name = ent.canonical or ent.text
-        bucket = values.setdefault(ent.label, [])
-        if name not in bucket:
-            bucket.append(name)
-    rec.entities = values
-    return rec
-
-
-_worker_lexicon: Lexicon | None = None
-_worker_stop: Any = None  # a multiprocessing Event: the scan was cancelled
-
-
-def _init_worker(lexicon: Lexicon | None, stop: Any = None, parent: int | None = None) -> None:
-    global _worker_lexicon, _worker_stop
-    _worker_lexicon = lexicon
-    _worker_stop = stop
-    # The scanning process's id comes from it: read here, after a start-up of a second
-    # or more, it could already be the id of whatever adopted an orphaned worker.
-    threading.Thread(target=_exit_with_parent, args=(parent or os.getppid(),),
-                     daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    # A pool worker blocks on its job queue forever if the scanning process is killed;
-    # it goes too (a segment it was writing is an orphan file the next commit deletes).
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _index_chunk(directory: str, items: list[tuple[str, int]]
-                 ) -> tuple[Any, list[IndexRecord] | None]:
-    """In a worker: process the files of `items` ((path, doc id)) and write the loadable
-    ones as one new index segment. Returns (segment, records without their postings),
-    or (None, None) when the scan was cancelled meanwhile."""
-    stop = _worker_stop
-    recs: list[IndexRecord] = []
-    docs: list[tuple[int, IndexRecord]] = []
-    for path, doc_id in items:
-        if stop is not None and stop.is_set():
-            return None, None
-        rec = _process(path, _worker_lexicon)
-        recs.append(rec)
-        if not rec.error:
-            docs.append((doc_id, rec))
-    segment = write_segment(directory, docs, stop)
-    if segment is None and docs:
-        return None, None
-    for rec in recs:  # the scanning process needs none of this: a lighter trip back
-        rec.postings, rec.entities = None, {}
-    return segment, recs
-
-
-def _process_in_worker(path: str) -> IndexRecord:
-    return _process(path, _worker_lexicon)
-
-
-def _process(path: str, lexicon: Lexicon | None) -> IndexRecord:
-    # stat before reading: if the file is rewritten in between, the stored mtime is the
-    # older one and the next scan picks the new content up.
-    try:
-        st = os.stat(path)
-        data = loaders.read_bytes(Path(path))
-    except FileNotFoundError:
-        return IndexRecord(path, "", 0, 0, error="file vanished before it could be read")
-    except loaders.LoadError as exc:
-        return IndexRecord(path, "", 0, 0, error=str(exc))
-    except OSError as exc:
-        return IndexRecord(path, "", 0, 0, error=f"cannot read file: {exc.strerror or exc}")
-    rec = build_record(path, data, st.st_size, st.st_mtime_ns, lexicon)
-    if not rec.error:
-        prepare(rec)  # tokenising and stemming here, in the worker, not in the writer
-    return rec
-
-
 class Library:
     """Folders of releases kept in step with the index and the review store."""
 
@@ -269,10 +164,17 @@ class Library:
     #: each), and a merge in the workers at the end of a scan above this many segments.
     CHUNK_MAX = 2000
     MAX_SEGMENTS = 20
+    #: The entity pass: releases per worker segment at most (one commit each: the
+    #: index's entity fields and facets grow every few seconds), and the fewest for which
+    #: it starts worker processes.
+    ENTITY_CHUNK = 200
+    ENTITY_PARALLEL = 40
 
-    def __init__(self, store: ReviewStore, index: SearchIndex) -> None:
+    def __init__(self, store: ReviewStore, index: SearchIndex,
+                 cache: EntityCache | None = None) -> None:
         self.store = store
         self.index = index
+        self.cache = cache
         self._write_lock = threading.Lock()  # one writer owner inside this process
 
     def add_paths(self, paths: list[str | Path]) -> None:
@@ -292,12 +194,43 @@ class Library:
 
     def scan(self, *, progress: Progress | None = None, cancel: threading.Event | None = None,
              workers: int | None = None, force: bool = False,
-             only: list[int] | None = None) -> ScanReport:
+             only: list[int] | None = None, entities: bool = True,
+             entity_progress: Progress | None = None) -> ScanReport:
         """Bring index and store in line with the folders. `force` re-indexes every file
         (after the index was rebuilt, or to re-apply learned corrections); `only`
-        restricts a forced re-index to these document ids."""
+        restricts a forced re-index to these document ids.
+
+        The text pass indexes new and changed files with the entities already known
+        (stored or pinned). With `entities` the entity pass follows (`fill_entities`,
+        reporting to `entity_progress`); the window and `reviewer index` run it
+        themselves, to show its progress apart. A cancelled text pass skips it."""
         with self._write_lock:
-            return self._scan(progress, cancel, workers, force or self.index.rebuilt, only)
+            report = self._scan(progress, cancel, workers, force or self.index.rebuilt, only)
+            if entities and not report.cancelled:
+                report.entities = self._fill_entities(entity_progress, cancel, workers, only)
+            return report
+
+    def fill_entities(self, *, progress: Progress | None = None,
+                      cancel: threading.Event | None = None, workers: int | None = None,
+                      only: list[int] | None = None) -> EntityReport:
+        """The entity pass: extract (or read back, when stored) the entities of every
+        indexed release whose index copy lacks them or has an older extractor version's,
+        and index it again with them. What it finished stays when it is cancelled or the
+        process is killed; the next pass goes on from there (see `entity_pass`)."""
+        with self._write_lock:
+            return self._fill_entities(progress, cancel, workers, only)
+
+    def _fill_entities(self, progress: Progress | None, cancel: threading.Event | None,
+                       workers: int | None, only: list[int] | None) -> EntityReport:
+        from reviewer.core.search.entity_pass import EntityPass
+
+        return EntityPass(self, progress, cancel, workers, only).run()
+
+    def pending_entities(self) -> int:
+        """Indexed releases whose entities the next entity pass fills in."""
+        from reviewer.core.search.entity_pass import pending_jobs
+
+        return len(pending_jobs(self))
 
     def _scan(self, progress: Progress | None, cancel: threading.Event | None,
               workers: int | None, force: bool, only: list[int] | None) -> ScanReport:
@@ -354,14 +287,16 @@ class Library:
                     if p not in seen and not d.missing and _under_any(Path(p), roots)
                     and not _under_any(Path(p), unreadable)}
         book = _ScanBook(self.store, known, vanished, report)
+        if self.index.rebuilt and self.cache is not None:
+            self.cache.forget_indexed()  # the new index holds nothing yet
 
-        lexicon = self.lexicon()
+        setup = PassSetup(self.lexicon(), self.cache_path())
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(todo) >= 200 else 0
         if workers >= 2 and todo:
-            self._scan_parallel(todo, book, lexicon, workers, progress, cancel)
+            self._scan_parallel(todo, book, setup, workers, progress, cancel)
         else:
-            self._scan_serial(todo, book, lexicon, workers, progress, cancel)
+            self._scan_serial(todo, book, setup, progress, cancel)
         self.index.rebuilt = False
         if mark and not report.cancelled:
             self.store.clear_reindex(mark, None if only is None else only)
@@ -372,19 +307,33 @@ class Library:
             log.info("not indexed: %s: %s", failed, reason)
         return report
 
-    def _scan_serial(self, todo: list[str], book: _ScanBook, lexicon: Lexicon, workers: int,
+    def cache_path(self) -> str:
+        return "" if self.cache is None or self.cache.readonly else str(self.cache.path)
+
+    def review_jobs(self) -> tuple[set[int], dict[int, EntityPin]]:
+        """Releases under review and the entities they are pinned to."""
+        return self.store.ids_under_review(), self.store.entity_pins()
+
+    def _scan_serial(self, todo: list[str], book: _ScanBook, setup: PassSetup,
                      progress: Progress | None, cancel: threading.Event | None) -> None:
-        """Process the files here (or in a pool of processes), and index them in batches
-        of BATCH releases, one commit each."""
+        """Process the files here and index them in batches of BATCH releases, one commit
+        each."""
         report = book.report
         total = len(todo)
         done = 0
         writer = self.index.writer() if (todo or book.vanished) else None
         pending: list[tuple[int, IndexRecord]] = []
+        ctx = PassContext(setup, self.cache)
+        review, pins = self.review_jobs() if todo else (set(), {})
         try:
-            for rec in self._records(todo, lexicon, workers):
+            for path in todo:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled
+                old = book.known.get(path)
+                job = Job(path)
+                if old is not None and old.id in review:
+                    job.doc_id, job.review, job.pin = old.id, True, pins.get(old.id)
+                rec = passes.process(job, ctx)
                 done += 1
                 if progress:
                     progress(done, total, rec.path)
@@ -393,6 +342,7 @@ class Library:
                 if rec.error or doc_id is None:
                     if stale and writer is not None:
                         self.index.delete(writer, stale)
+                        self._forget(stale)
                     continue
                 self.index.add(writer, doc_id, rec)  # replaces the document's old copy
                 pending.append((doc_id, rec))
@@ -407,6 +357,7 @@ class Library:
                 self._commit(writer, pending)
                 writer = None
             book.mark_gone(gone)
+            self._forget([d.id for d in gone])
         except Cancelled:
             report.cancelled = True
             if writer is not None:
@@ -418,21 +369,26 @@ class Library:
 
     def _commit(self, writer: Any, pending: list[tuple[int, IndexRecord]]) -> None:
         self.index.commit(writer)
-        # Only now does the store learn the file's size and mtime: a crash before this
-        # point leaves size 0, so the next scan indexes the file again.
+        self.record_indexed(pending)
+
+    def record_indexed(self, pending: list[tuple[int, IndexRecord]]) -> None:
+        """After an index commit: the store learns the files' size and mtime (a crash
+        before this point leaves size 0, so the next scan indexes the file again), the
+        entity cache which entities the index now holds, and the store the entities of
+        releases under review that were pinned for the first time."""
         self.store.finish_documents(
             [(doc_id, rec.sha256, rec.size, rec.mtime_ns, rec.title) for doc_id, rec in pending])
+        if self.cache is not None:
+            self.cache.set_indexed(
+                (doc_id, IndexedState(rec.sha256, rec.content_key, rec.entity_version))
+                for doc_id, rec in pending)
+        for doc_id, rec in pending:
+            if rec.pin is not None:
+                self.store.set_entity_pin(doc_id, rec.pin)
 
-    def _records(self, paths: list[str], lexicon: Lexicon,
-                 workers: int) -> Iterator[IndexRecord]:
-        if workers <= 1:
-            for p in paths:
-                yield _process(p, lexicon)
-            return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(lexicon, None, os.getpid())) as pool:
-            yield from pool.map(_process_in_worker, paths, chunksize=16)
-
+    def _forget(self, doc_ids: list[int]) -> None:
+        if doc_ids and self.cache is not None:
+            self.cache.forget_indexed(doc_ids)
 
     # -- parallel scans: each worker writes whole index segments ----------------------
     #
@@ -444,90 +400,67 @@ class Library:
     # at any point leaves a consistent TOC (orphan segment files are deleted by the next
     # commit) and size 0 for anything not recorded, so the next scan indexes it again.
 
-    def _scan_parallel(self, todo: list[str], book: _ScanBook, lexicon: Lexicon,
+    def _scan_parallel(self, todo: list[str], book: _ScanBook, setup: PassSetup,
                        workers: int, progress: Progress | None,
                        cancel: threading.Event | None) -> None:
         report = book.report
         directory = str(self.index.directory)
-        ctx = multiprocessing.get_context()
-        stop = ctx.Event()
-        total, done = len(todo), 0
-        min_size = max(1, min(self.BATCH // 2, math.ceil(total / workers)))
+        total = len(todo)
         start = 0
+        review, pins = self.review_jobs()
 
-        def next_chunk() -> list[tuple[str, int]] | None:
+        def next_chunk(left: int) -> list[Job] | None:
             nonlocal start
-            left = total - start
             if left <= 0:
                 return None
-            # guided: big chunks first (few segments), small ones at the end (both
-            # workers stay busy until the last file)
-            size = min(self.CHUNK_MAX, max(min_size, math.ceil(left / (workers * 2))))
-            if left - size < min_size:
-                size = left  # no small remainder chunk (one segment more)
+            size = chunk_size(left, total, workers, self.BATCH // 2, self.CHUNK_MAX)
             paths, start = todo[start:start + size], start + size
-            return [(p, book.assign(p)) for p in paths]
+            jobs = []
+            for p in paths:
+                doc_id = book.assign(p)
+                rv = doc_id in review
+                jobs.append(Job(p, doc_id, pin=pins.get(doc_id) if rv else None, review=rv))
+            return jobs
+
+        def on_chunk(jobs: list[Job], segment: Any, recs: list[IndexRecord],
+                     pool: ProcessPoolExecutor) -> None:
+            self._add_chunk(jobs, segment, recs, book)
+
+        def finish(pool: ProcessPoolExecutor) -> None:
+            gone = book.gone()
+            writer = self.index.writer(lock=False)
+            if gone:
+                self.index.delete(writer, [d.id for d in gone])
+            self.index.add_segments(writer, [], clean=True)
+            book.mark_gone(gone)
+            self._forget([d.id for d in gone])
+            self.merge(pool, workers, clean=True)
 
         lock = self.index.hold_lock()
         try:
             self.index.remove_worker_temp()  # left by workers of a killed scan
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                     initializer=_init_worker,
-                                     initargs=(lexicon, stop, os.getpid())) as pool:
-                inflight: dict[Future[tuple[Any, list[IndexRecord] | None]],
-                               list[tuple[str, int]]] = {}
-
-                def submit() -> None:
-                    items = next_chunk()
-                    if items is not None:
-                        inflight[pool.submit(_index_chunk, directory, items)] = items
-
-                try:
-                    for _ in range(workers + 1):
-                        submit()
-                    while inflight:
-                        # in the order they finish: a worker done with a small chunk
-                        # gets the next one while the other is still on a big one
-                        fut = _next_done(inflight, cancel)
-                        items = inflight.pop(fut)
-                        segment, recs = fut.result()
-                        if recs is None or (cancel is not None and cancel.is_set()):
-                            raise Cancelled
-                        submit()
-                        done = self._add_chunk(items, segment, recs, book, progress, done,
-                                               total)
-                except Cancelled:
-                    report.cancelled = True
-                    stop.set()  # running chunks stop at their next file
-                    for fut in inflight:
-                        fut.cancel()
-                if not report.cancelled:
-                    gone = book.gone()
-                    writer = self.index.writer(lock=False)
-                    if gone:
-                        self.index.delete(writer, [d.id for d in gone])
-                    self.index.add_segments(writer, [], clean=True)
-                    book.mark_gone(gone)
-                    self._merge(pool, directory, workers)
+            report.cancelled = run_chunks(
+                directory=directory, setup=setup, workers=workers, total=total,
+                next_chunk=next_chunk, on_chunk=on_chunk, finish=finish,
+                progress=progress, cancel=cancel)
             if report.cancelled:  # the workers are done: drop their unused segment files
                 self.index.add_segments(self.index.writer(lock=False), [], clean=True)
         finally:
             lock.release()
 
-    def _add_chunk(self, items: list[tuple[str, int]], segment: Any,
-                   recs: list[IndexRecord], book: _ScanBook, progress: Progress | None,
-                   done: int, total: int) -> int:
+    def _add_chunk(self, jobs: list[Job], segment: Any, recs: list[IndexRecord],
+                   book: _ScanBook) -> None:
         writer = self.index.writer(lock=False)
         try:
             replaced: list[int] = []
             pending: list[tuple[int, IndexRecord]] = []
-            for (path, doc_id), rec in zip(items, recs, strict=True):
-                done += 1
-                if progress:
-                    progress(done, total, path)
-                replaced += book.settle(path, doc_id, rec)
+            for job, rec in zip(jobs, recs, strict=True):
+                stale = book.settle(job.path, job.doc_id, rec)
+                replaced += stale
                 if not rec.error:
-                    pending.append((doc_id, rec))
+                    pending.append((job.doc_id, rec))
+                else:
+                    self._forget(stale)
             if replaced:
                 self.index.delete(writer, replaced)
             self.index.add_segments(writer, [segment], clean=False)
@@ -535,28 +468,35 @@ class Library:
         finally:
             if writer is not None:
                 self.index.cancel(writer)
-        # Only now does the store learn the files' size and mtime (see `_commit`).
-        self.store.finish_documents(
-            [(doc_id, rec.sha256, rec.size, rec.mtime_ns, rec.title) for doc_id, rec in pending])
-        return done
+        self.record_indexed(pending)  # only now (see `record_indexed`)
 
-    def _merge(self, pool: ProcessPoolExecutor, directory: str, workers: int) -> None:
-        """Above MAX_SEGMENTS segments, merge the smallest ones into one segment per
-        worker, in the workers; the lock is held, so nothing deletes meanwhile."""
-        segments = sorted(self.index.segments(), key=lambda s: s.doc_count_all())
-        if len(segments) <= self.MAX_SEGMENTS:
+    def merge(self, pool: ProcessPoolExecutor, workers: int, *, clean: bool,
+              limit: int | None = None) -> None:
+        """Above `limit` (MAX_SEGMENTS) segments, merge the smallest ones into one segment
+        per worker, in the workers; the lock is held, so nothing deletes meanwhile.
+        Segments whose releases were all indexed again elsewhere leave at once.
+        `clean` False while workers may still be writing segments of this pass."""
+        limit = self.MAX_SEGMENTS if limit is None else limit
+        segments = self.index.segments()
+        empty = [s for s in segments if s.doc_count() == 0]
+        live = sorted((s for s in segments if s.doc_count() > 0), key=lambda s: s.doc_count())
+        if len(live) <= limit:
+            if empty:
+                self.index.add_segments(self.index.writer(lock=False), [], clean=clean,
+                                        replace=[s.segment_id() for s in empty])
             return
-        small = segments[: len(segments) - self.MAX_SEGMENTS // 2 + 1]
+        small = live[: len(live) - self.MAX_SEGMENTS // 2 + 1]
         groups: list[list[Any]] = [[] for _ in range(min(workers, len(small) // 2) or 1)]
         sizes = [0] * len(groups)
         for seg in reversed(small):  # largest first onto the lightest group
             i = sizes.index(min(sizes))
             groups[i].append(seg)
-            sizes[i] += seg.doc_count_all()
+            sizes[i] += seg.doc_count()
+        directory = str(self.index.directory)
         futures = [pool.submit(merge_segments, directory, g) for g in groups if g]
         merged = [f.result() for f in futures]
-        self.index.add_segments(self.index.writer(lock=False), merged, clean=True,
-                                replace=[s.segment_id() for s in small])
+        self.index.add_segments(self.index.writer(lock=False), merged, clean=clean,
+                                replace=[s.segment_id() for s in small + empty])
 
 
 class _ScanBook:
@@ -639,15 +579,6 @@ class _ScanBook:
         for d in gone:
             self.store.mark_missing(d.id)
             self.report.removed += 1
-
-
-def _next_done(futures: Iterable[Future[_T]], cancel: threading.Event | None) -> Future[_T]:
-    while True:
-        done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
-        if done:
-            return next(iter(done))
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
 
 
 def _under_any(path: Path, roots: list[Path]) -> bool:
