@@ -226,8 +226,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                       "next `reviewer index` fills them in")
             return failed
         if pending:
+            version = extractor_version(ws.library.recogniser())
             print(f"Text indexed and searchable. Waiting for the entities of {pending} "
-                  f"release(s) ({extractor_version()}); Ctrl+C stops, and the next "
+                  f"release(s) ({version}); Ctrl+C stops, and the next "
                   "`reviewer index` or the window goes on from there (--text-only does "
                   "not wait).", file=sys.stderr, flush=True)
         bar = _Progress("entities")

@@ -82,6 +82,23 @@ def all_examples(eval_dir: Path, archive: Path) -> list[Example]:
     return ex
 
 
+ANCHORS = 30
+
+
+def write_anchors(examples: list[Example], out: Path, n: int = ANCHORS) -> None:
+    """A fixed sample of the training releases, shipped beside the model: a reviewer's
+    taught versions train on them too (reviewer/core/extract/adapter.py)."""
+    import gzip
+    import random
+
+    sample = sorted(random.Random(7).sample(examples, min(n, len(examples))),
+                    key=lambda e: e.name)
+    with gzip.open(out / "anchors.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for e in sample:
+            fh.write(json.dumps({"name": e.name, "text": e.text, "spans": e.spans},
+                                ensure_ascii=False) + "\n")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"))
@@ -103,6 +120,7 @@ def main() -> int:
             shown[0] = step
 
     meta = train(prepared, Path(a.out), progress=progress)
+    write_anchors(examples, Path(a.out))
     print(json.dumps(meta, indent=2))
     return 0
 

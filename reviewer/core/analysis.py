@@ -18,6 +18,7 @@ from reviewer.core.entity_cache import (
     encode_entities,
 )
 from reviewer.core.extract import extract_base, extractor_version, finish
+from reviewer.core.extract.learned import Recogniser
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.model import Document, Entity, Extraction, Structure
 from reviewer.core.store import EntityPin
@@ -60,11 +61,13 @@ class Base:
 
 def base_entities(doc: Document, cache: EntityCache | None = None,
                   pinned: EntityPin | None = None, *,
-                  extract_missing: bool = True) -> Base | None:
+                  extract_missing: bool = True,
+                  model: Recogniser | None | bool = True) -> Base | None:
     """The base entities of a loaded release: `pinned` when it fits the release's content,
     else the ones stored for the current extractor version, else extracted now (and
     stored in `cache`). None when they are neither pinned nor stored and
-    `extract_missing` is False."""
+    `extract_missing` is False. `model`: the learned recogniser in use (True: the
+    shipped one; a reviewer's taught version is another)."""
     text, limited = extraction_text(doc.text)
     structure = doc.structure if text is doc.text else None
     key = content_key(text, structure)
@@ -74,7 +77,7 @@ def base_entities(doc: Document, cache: EntityCache | None = None,
                         decode_entities(pinned.data, text), pinned.data, "pinned")
         except (ValueError, TypeError):
             pass  # not readable: the current extractor's instead
-    version = extractor_version()
+    version = extractor_version(model)
     data = cache.get(key, version) if cache is not None else None
     if data is not None:
         try:
@@ -84,7 +87,7 @@ def base_entities(doc: Document, cache: EntityCache | None = None,
             pass  # a damaged row: extracted again and replaced
     if not extract_missing:
         return None
-    entities = extract_base(text, structure)
+    entities = extract_base(text, structure, model)
     data = encode_entities(entities)
     if cache is not None:
         cache.put(key, version, data)

@@ -51,8 +51,10 @@ class TaughtModels:
 
     def __init__(self, data_dir: Path) -> None:
         self.folder = Path(data_dir) / FOLDER
-        self._lock = threading.Lock()
-        self._loaded: tuple[str, Recogniser | None] | None = None
+
+    def base(self) -> Recogniser | None:
+        """The shipped model every version is taught on."""
+        return recogniser()
 
     def versions(self) -> list[Version]:
         out = []
@@ -119,26 +121,42 @@ class TaughtModels:
                 elif p.name.startswith(".current-"):
                     p.unlink(missing_ok=True)
 
+    def model_path(self) -> str:
+        """The folder of the version in use, "" for the shipped model."""
+        name = self.current_name()
+        return str(self.folder / name) if name else ""
+
     def recogniser(self) -> Recogniser | None:
         """The recogniser in use: the current taught version on the shipped model, or the
-        shipped model alone. Loaded once per version."""
-        name = self.current_name()
-        with self._lock:
-            if self._loaded is not None and self._loaded[0] == name:
-                return self._loaded[1]
-            base = recogniser()
-            rec: Recogniser | None = base
-            if name and base is not None:
-                version = self.folder / name
-                try:
-                    meta = json.loads((version / "model.json").read_text("utf-8"))
-                    info = ModelInfo(f"{base.info.version}+{name}",
-                                     base.info.trained_on + int(meta.get("releases", 0)),
-                                     base.info.mentions + int(meta.get("mentions", 0)),
-                                     version)
-                    rec = AdaptedRecogniser(version, base, info)
-                except (OSError, ValueError, KeyError) as exc:
-                    log.error("extractor version %s could not be loaded: %s", name, exc)
-                    rec = base
-            self._loaded = (name, rec)
-            return rec
+        shipped model alone."""
+        return load(self.model_path())
+
+
+_LOADED: dict[str, Recogniser | None] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load(path: str) -> Recogniser | None:
+    """The taught version in folder `path` on the shipped model ("" : the shipped model
+    alone), loaded once per process (the entity pass's workers call this too). A version
+    that cannot be loaded falls back to the shipped model, with one logged error."""
+    if not path:
+        return recogniser()
+    with _LOAD_LOCK:
+        if path in _LOADED:
+            return _LOADED[path]
+        base = recogniser()
+        rec: Recogniser | None = base
+        if base is not None:
+            version = Path(path)
+            try:
+                meta = json.loads((version / "model.json").read_text("utf-8"))
+                info = ModelInfo(f"{base.info.version}+{version.name}",
+                                 base.info.trained_on + int(meta.get("releases", 0)),
+                                 base.info.mentions + int(meta.get("mentions", 0)),
+                                 version)
+                rec = AdaptedRecogniser(version, base, info)
+            except (OSError, ValueError, KeyError) as exc:
+                log.error("extractor version %s could not be loaded: %s", path, exc)
+        _LOADED[path] = rec
+        return rec

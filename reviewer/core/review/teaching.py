@@ -50,23 +50,23 @@ def lesson(ws: Workspace) -> Lesson:
     return Lesson(ids, sum(corrected.values()), len(reviewed))
 
 
-def taught_release(ws: Workspace, doc_id: int, model: Recogniser | None) -> Taught | None:
-    """The release as the reviewer left it, or None when it cannot be read now."""
-    from reviewer.core.review.view import build_view
-    from reviewer.core.search.library import analyse
+def taught_release(ws: Workspace, doc_id: int) -> Taught | None:
+    """The release as the reviewer sees it (the extractor's entities it was reviewed with,
+    every correction applied), or None when it cannot be read now."""
+    from reviewer.core.review.view import document_view
 
     try:
-        doc = ws.load(doc_id)
+        view = document_view(ws, doc_id)
     except (OSError, ValueError) as exc:
         log.info("release %s is not taught from: %s", doc_id, exc)
         return None
-    extraction, _ = analyse(doc, ws.library.lexicon(), model=model)
-    view = build_view(ws, doc, extraction.entities, extraction.facts)
-    return Taught(str(doc_id), doc.text, [(e.start, e.end, e.label) for e in view.entities])
+    return Taught(str(doc_id), view.document.text,
+                  [(e.start, e.end, e.label) for e in view.entities])
 
 
 def teach(ws: Workspace, *, progress: Progress | None = None,
-          cancel: threading.Event | None = None) -> Version | None:
+          cancel: threading.Event | None = None,
+          anchor_releases: Sequence[Taught] | None = None) -> Version | None:
     """Train a new extractor version on the reviewer's releases and put it in use.
 
     Returns None when there is nothing to learn from. Raises `adapter.Cancelled` when
@@ -82,7 +82,7 @@ def teach(ws: Workspace, *, progress: Progress | None = None,
     for i, doc_id in enumerate(what.releases):
         if cancel is not None and cancel.is_set():
             raise adapter.Cancelled
-        t = taught_release(ws, doc_id, models.recogniser())
+        t = taught_release(ws, doc_id)
         if t is not None:
             taught.append(t)
         if progress:
@@ -92,7 +92,7 @@ def teach(ws: Workspace, *, progress: Progress | None = None,
         from pathlib import Path
 
         assert isinstance(folder, Path)
-        meta = adapter.train(base, taught, folder, cancel=cancel,
+        meta = adapter.train(base, taught, folder, anchor_releases, cancel=cancel,
                              progress=lambda f: progress(0.2 + 0.8 * f, "learning")
                              if progress else None)
         meta["corrections"] = what.corrections
@@ -102,33 +102,43 @@ def teach(ws: Workspace, *, progress: Progress | None = None,
     return models.add(build)
 
 
-def curve(taught: Sequence[Taught], base: Recogniser, folder: object,
-          sizes: Sequence[int] = (0, 2, 5, 10)) -> list[tuple[int, float]]:
-    """Strict F1 on a held-out quarter of the reviewer's releases against the number of
-    releases the adapter learned from (0: the shipped model alone)."""
+def learning_curve(ws: Workspace, *, progress: Progress | None = None,
+                   cancel: threading.Event | None = None,
+                   sizes: Sequence[int] = (0, 2, 5, 10, 20)) -> list[tuple[int, float]]:
+    """Strict F1 on a held-out quarter of the reviewer's reviewed releases against the
+    number of reviewed releases a version learned from (0: the shipped model alone).
+    Empty when fewer than CURVE_MIN releases are reviewed."""
+    import tempfile
     from pathlib import Path
 
     from reviewer.core.evaluation import score
     from reviewer.core.extract import extract
     from reviewer.core.extract.adapter import AdaptedRecogniser
 
-    assert isinstance(folder, Path)
-    if len(taught) < CURVE_MIN:
+    base = TaughtModels(ws.data_dir).base()
+    ids = sorted(ws.store.ids_with_status("reviewed"))
+    if base is None or len(ids) < CURVE_MIN:
         return []
-    held = list(taught[::4])
+    taught = [t for i in ids if (t := taught_release(ws, i)) is not None]
+    held = taught[::4]
     rest = [t for i, t in enumerate(taught) if i % 4]
+    steps = [n for n in sizes if n <= len(rest)]
+    if steps[-1] < len(rest):
+        steps.append(len(rest))
     gold = {t.name: t.spans for t in held}
-    points = []
-    for n in sizes:
-        if n > len(rest):
-            break
-        rec: Recogniser = base
-        if n:
-            sub = folder / f"curve-{n}"
-            meta = adapter.train(base, rest[:n], sub)
-            rec = AdaptedRecogniser(sub, base, base.info)
-            del meta
-        pred = {t.name: [(e.start, e.end, e.label) for e in extract(t.text, model=rec).entities]
-                for t in held}
-        points.append((n, score(gold, pred).micro[2]))
+    points: list[tuple[int, float]] = []
+    with tempfile.TemporaryDirectory(prefix="reviewer-curve-") as tmp:
+        for k, n in enumerate(steps):
+            if cancel is not None and cancel.is_set():
+                raise adapter.Cancelled
+            rec: Recogniser = base
+            if n:
+                folder = Path(tmp) / f"n{n}"
+                adapter.train(base, rest[:n], folder, cancel=cancel)
+                rec = AdaptedRecogniser(folder, base, base.info)
+            pred = {t.name: [(e.start, e.end, e.label)
+                             for e in extract(t.text, model=rec).entities] for t in held}
+            points.append((n, score(gold, pred).micro[2]))
+            if progress:
+                progress((k + 1) / len(steps), f"{n} releases")
     return points

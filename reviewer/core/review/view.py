@@ -178,7 +178,7 @@ def review_base(ws: Workspace, doc: Document) -> Base:
     store = ws.store
     under_review = store.status(doc.doc_id) in PINNED_STATUSES
     pin = store.entity_pin(doc.doc_id) if under_review else None
-    base = base_entities(doc, ws.entity_cache, pin)
+    base = base_entities(doc, ws.entity_cache, pin, model=ws.library.recogniser())
     assert base is not None
     if under_review and base.source != "pinned" and not store.readonly:
         store.set_entity_pin(doc.doc_id, base.pin())

@@ -15,6 +15,7 @@ from filelock import FileLock, Timeout
 
 from reviewer.core.documents import loaders
 from reviewer.core.entity_cache import CACHE_FILE, EntityCache
+from reviewer.core.extract.taught import TaughtModels
 from reviewer.core.model import Document
 from reviewer.core.paths import data_dir as resolve_data_dir
 from reviewer.core.resources import sample_docs_dir
@@ -96,7 +97,10 @@ class Workspace:
         self.entity_cache = EntityCache(self.data_dir / CACHE_FILE, readonly=self.readonly)
         if self.index.rebuilt:
             self.entity_cache.forget_indexed()  # the new index holds no entities yet
-        self.library = Library(self.store, self.index, self.entity_cache)
+        self.models = TaughtModels(self.data_dir)
+        if not self.readonly:
+            self.models.clean()  # what an update killed half-way left behind
+        self.library = Library(self.store, self.index, self.entity_cache, self.models)
         self.searcher = Searcher(self.index, self.store)
 
     def _index_dir(self) -> Path:

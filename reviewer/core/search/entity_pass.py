@@ -76,7 +76,7 @@ def pending_jobs(library: Library, only: list[int] | None = None) -> list[Job]:
     store, cache = library.store, library.cache
     if cache is None:
         return []
-    version = extractor_version()
+    version = extractor_version(library.recogniser())
     indexed = cache.indexed()
     review, pins = library.review_jobs()
     wanted = None if only is None else set(only)
@@ -106,7 +106,7 @@ class EntityPass:
                  only: list[int] | None) -> None:
         self.library, self.index = library, library.index
         self.progress, self.cancel, self.workers, self.only = progress, cancel, workers, only
-        self.report = EntityReport(extractor_version())
+        self.report = EntityReport(extractor_version(library.recogniser()))
 
     def run(self) -> EntityReport:
         t0 = time.perf_counter()
@@ -115,7 +115,8 @@ class EntityPass:
         report.total = len(jobs)
         if jobs:
             log.info("entity pass: %d releases (%s)", len(jobs), report.version)
-            setup = PassSetup(lib.lexicon(), lib.cache_path(), extract=True)
+            setup = PassSetup(lib.lexicon(), lib.cache_path(), extract=True,
+                              model=lib.model_path())
             workers = self.workers
             if workers is None:
                 workers = (min(2, os.cpu_count() or 1)

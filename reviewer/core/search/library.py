@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.core.documents import loaders
 from reviewer.core.entity_cache import EntityCache, IndexedState
+from reviewer.core.extract import taught
+from reviewer.core.extract.learned import Recogniser
 from reviewer.core.extract.lexicon import Lexicon
+from reviewer.core.extract.taught import TaughtModels
 from reviewer.core.search import passes
 from reviewer.core.search.index import IndexRecord, SearchIndex, merge_segments
 from reviewer.core.search.passes import (
@@ -171,10 +174,12 @@ class Library:
     ENTITY_PARALLEL = 40
 
     def __init__(self, store: ReviewStore, index: SearchIndex,
-                 cache: EntityCache | None = None) -> None:
+                 cache: EntityCache | None = None, models: TaughtModels | None = None) -> None:
         self.store = store
         self.index = index
         self.cache = cache
+        #: The reviewer's taught extractor versions (None: the shipped model only).
+        self.models = models
         self._write_lock = threading.Lock()  # one writer owner inside this process
 
     def add_paths(self, paths: list[str | Path]) -> None:
@@ -188,6 +193,13 @@ class Library:
         """Why the release at `path` is not read (a link out of the library folders), or
         None: the scan and opening a release follow the same rule."""
         return link_problem(path, link_roots(self.store.folders()))
+
+    def model_path(self) -> str:
+        """The taught extractor version in use ("" : the shipped model)."""
+        return self.models.model_path() if self.models is not None else ""
+
+    def recogniser(self) -> Recogniser | None:
+        return taught.load(self.model_path())
 
     def lexicon(self) -> Lexicon:
         return Lexicon.from_corrections(self.store.corrections(), self.store.aliases())
@@ -290,7 +302,7 @@ class Library:
         if self.index.rebuilt and self.cache is not None:
             self.cache.forget_indexed()  # the new index holds nothing yet
 
-        setup = PassSetup(self.lexicon(), self.cache_path())
+        setup = PassSetup(self.lexicon(), self.cache_path(), model=self.model_path())
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(todo) >= 200 else 0
         if workers >= 2 and todo:

@@ -33,6 +33,7 @@ from reviewer.core.analysis import base_entities, extraction_text, finish_base
 from reviewer.core.documents import loaders
 from reviewer.core.documents.dates import iso_to_datetime
 from reviewer.core.entity_cache import EntityCache
+from reviewer.core.extract import taught
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.model import BOILERPLATE
 from reviewer.core.search.index import IndexRecord, prepare, write_segment
@@ -73,6 +74,7 @@ class PassSetup:
     stop: Any = None  # a multiprocessing Event: the pass was cancelled
     done: Any = None  # a multiprocessing Value: files finished, for progress
     parent: int = 0  # the scanning process's id
+    model: str = ""  # the reviewer's taught extractor version (a folder); "": the shipped
 
 
 class PassContext:
@@ -81,6 +83,7 @@ class PassContext:
     def __init__(self, setup: PassSetup, cache: EntityCache | None = None) -> None:
         self.setup = setup
         self.cache = cache
+        self.model = taught.load(setup.model)
         if cache is None and setup.cache_path:
             # a worker never starts the file anew: the scanning process owns that
             self.cache = EntityCache(setup.cache_path, reset_damaged=False)
@@ -124,7 +127,7 @@ def build_record(job: Job, data: bytes, size: int, mtime_ns: int,
     if limited:
         rec.warnings.append(limited)
     base = base_entities(doc, ctx.cache, job.pin if job.review else None,
-                         extract_missing=ctx.setup.extract)
+                         extract_missing=ctx.setup.extract, model=ctx.model)
     if base is None:
         return rec  # text only: the entity pass fills the entities in
     rec.content_key, rec.entity_version, rec.entity_source = base.key, base.version, base.source
