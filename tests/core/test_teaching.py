@@ -218,3 +218,46 @@ def test_learning_curve_on_the_reviewers_own_releases(data_dir: Path, tmp_path: 
         points = teaching.learning_curve(ws, sizes=(0, 2))
         assert [n for n, _ in points] == [0, 2, 3]
         assert points[0][1] < points[-1][1] == 1.0  # taught, the held-out release is right
+
+
+def test_training_in_a_process_of_its_own(desk: Workspace) -> None:
+    """The window's update trains in a child process (the CRF library holds the GIL):
+    the same version, progress as it goes, and a cancel that leaves nothing behind."""
+    import threading
+
+    from reviewer.core.extract import apart
+    from reviewer.core.extract.adapter import Cancelled
+    from reviewer.core.review import teaching
+
+    _retype_all(desk, "a.txt", "Harlow Finch", "ORG")
+    _retype_all(desk, "b.txt", "Harlow Finch", "ORG")
+    stop = threading.Event()
+
+    def cancel_while_learning(frac: float, what: str) -> None:
+        if what == "learning" and frac > 0.5:
+            stop.set()
+
+    with pytest.raises(Cancelled):
+        teaching.teach(desk, progress=cancel_while_learning, cancel=stop, train=apart.train)
+    assert desk.models.versions() == [] and not any(desk.models.folder.iterdir())
+
+    seen: list[tuple[float, str]] = []
+    version = teaching.teach(desk, progress=lambda f, w: seen.append((f, w)),
+                             train=apart.train)
+    assert version is not None and version.name == "v0001" and version.corrections == 4
+    learning = [f for f, w in seen if w == "learning"]
+    assert len(learning) > 10 and learning == sorted(learning) and learning[-1] == 1.0
+    assert ("Harlow Finch", "ORG") in _labels(desk, "c.txt")
+
+
+def test_a_failing_training_process_is_an_error_and_changes_nothing(
+        desk: Workspace, tmp_path: Path) -> None:
+    from reviewer.core.extract import apart
+    from reviewer.core.extract.adapter import Taught
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    taught = [Taught("a", RELEASES["a.txt"], [(22, 34, "ORG")])]
+    with pytest.raises(RuntimeError, match="Error"):  # the child's error, by its kind
+        apart.train(desk.models.base(), taught, blocker / "version", [])
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

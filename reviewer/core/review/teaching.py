@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
+#: How an adapter is trained: `adapter.train`, or `apart.train` (the same in a child
+#: process, so the caller's other threads, a window's GUI thread, keep running).
+Train = Callable[..., dict[str, object]]
 #: Corrections since the last update after which the GUI updates on its own.
 AUTO_AFTER = 5
 #: The learning curve needs this many reviewed releases (a quarter is held out).
@@ -66,7 +69,8 @@ def taught_release(ws: Workspace, doc_id: int) -> Taught | None:
 
 def teach(ws: Workspace, *, progress: Progress | None = None,
           cancel: threading.Event | None = None,
-          anchor_releases: Sequence[Taught] | None = None) -> Version | None:
+          anchor_releases: Sequence[Taught] | None = None,
+          train: Train = adapter.train) -> Version | None:
     """Train a new extractor version on the reviewer's releases and put it in use.
 
     Returns None when there is nothing to learn from. Raises `adapter.Cancelled` when
@@ -92,7 +96,7 @@ def teach(ws: Workspace, *, progress: Progress | None = None,
         from pathlib import Path
 
         assert isinstance(folder, Path)
-        meta = adapter.train(base, taught, folder, anchor_releases, cancel=cancel,
+        meta = train(base, taught, folder, anchor_releases, cancel=cancel,
                              progress=lambda f: progress(0.2 + 0.8 * f, "learning")
                              if progress else None)
         meta["corrections"] = what.corrections
@@ -104,7 +108,8 @@ def teach(ws: Workspace, *, progress: Progress | None = None,
 
 def learning_curve(ws: Workspace, *, progress: Progress | None = None,
                    cancel: threading.Event | None = None,
-                   sizes: Sequence[int] = (0, 2, 5, 10, 20)) -> list[tuple[int, float]]:
+                   sizes: Sequence[int] = (0, 2, 5, 10, 20),
+                   train: Train = adapter.train) -> list[tuple[int, float]]:
     """Strict F1 on a held-out quarter of the reviewer's reviewed releases against the
     number of reviewed releases a version learned from (0: the shipped model alone).
     Empty when fewer than CURVE_MIN releases are reviewed."""
@@ -134,7 +139,7 @@ def learning_curve(ws: Workspace, *, progress: Progress | None = None,
             rec: Recogniser = base
             if n:
                 folder = Path(tmp) / f"n{n}"
-                adapter.train(base, rest[:n], folder, cancel=cancel)
+                train(base, rest[:n], folder, cancel=cancel)
                 rec = AdaptedRecogniser(folder, base, base.info)
             pred = {t.name: [(e.start, e.end, e.label)
                              for e in extract(t.text, model=rec).entities] for t in held}
