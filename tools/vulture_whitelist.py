@@ -14,6 +14,7 @@ from reviewer.ui.offsets import OffsetMap
 from reviewer.ui import (
     controller,
     edits,
+    extractor_dialog,
     item_models,
     library_pane,
     library_sync,
@@ -44,6 +45,7 @@ item_models.LibraryModel.columnCount, item_models.LibraryModel.flags
 item_models.FacetModel.columnCount
 library_pane.SnippetDelegate.sizeHint, library_pane.SnippetDelegate.paint
 main_window.MainWindow.dragEnterEvent, main_window.MainWindow.dropEvent
+extractor_dialog.CurveChart.paintEvent
 # Slots the action table names by dotted path (reviewer/ui/actions.py)
 controller.ReviewController.open_next_unreviewed
 edits.EditActions.apply_label, edits.EditActions.resize_entity

@@ -136,6 +136,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
                menu="&Review", writes=True, hint="U"),
     ActionSpec("edit_fact", "Edit fact value…", "edits.edit_fact", menu="&Review",
                writes=True, hint="F2"),
+    ActionSpec("teach", "Teach the extractor", "teacher.teach_now", keys=("Ctrl+Shift+T",),
+               description="Teach the extractor from your corrections and reviewed "
+                           "releases (in the background)", menu="&Review", separator=True,
+               writes=True),
+    ActionSpec("extractor", "Extractor…", "teacher.show_dialog", menu="&Review",
+               description="The extractor's versions, its learning curve, rolling back"),
     *[s for s in _label_specs() if s.menu == "&View"],
     ActionSpec("shortcuts", "Keyboard shortcuts…", "show_shortcuts",
                keys=(SK.HelpContents, "?"), description="Show this sheet", menu="&Help"),

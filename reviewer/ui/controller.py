@@ -87,6 +87,12 @@ class ReviewController(QObject):
         if self.session is not None and self._wanted is None:
             self._start(self.session.doc_id, unless_same=self.session)
 
+    def reload(self) -> None:
+        """Load the open release again: its base entities from the extractor now in use
+        (a release under review keeps its pinned ones)."""
+        if self.session is not None:
+            self._start(self.session.doc_id, unless_same=None)
+
     def _start(self, doc_id: int, unless_same: DocumentSession | None) -> None:
         self._wanted = doc_id
         self._serial += 1

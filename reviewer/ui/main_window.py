@@ -44,6 +44,7 @@ from reviewer.ui.presenter import ReleasePresenter
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
 from reviewer.ui.status_bar import StatusBar
+from reviewer.ui.teacher import Teacher
 from reviewer.ui.workers import WarmUpTask, worker_pool
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
                                    self.status_bar, self)
         self.exports = self.exporter.exports
         self.edits = EditActions(self.controller, self.presenter, self.status_bar, self)
+        self.teacher = Teacher(ws, self.controller, self.scans, self.status_bar,
+                               self.statusBar(), self.settings, self)
         self._build_actions()
         self._build_docks()
         self._wire()
@@ -341,14 +344,14 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for part in (self.controller, self.presenter, self.sync, self.exporter):
+        for part in (self.controller, self.presenter, self.sync, self.exporter, self.teacher):
             part.stop()
         self.after_show_timer.stop()
         self.data_folder_timer.stop()
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
-                 self.library_pane.facet_pool]
+                 self.library_pane.facet_pool, self.teacher.pool, self.teacher.curve_pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(
