@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", default=None)
     p.add_argument("--full-text", action="store_true")
     _data_dir_arg(p)
+
+    p = sub.add_parser("teach", help="teach the extractor from the corrections and reviewed "
+                                     "releases, list its versions, roll back")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--list", action="store_true", help="list the versions (* in use)")
+    g.add_argument("--use", metavar="NAME|shipped",
+                   help="put an earlier version, or the shipped model, in use")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes for the entity pass that follows")
+    _data_dir_arg(p)
     return ap
 
 
@@ -140,11 +150,12 @@ def _workspace(args: argparse.Namespace):
     log_to_data_folder(ws.data_dir)
     for warning in ws.warnings:
         print(f"reviewer: warning: {warning}", file=sys.stderr)
-    if ws.readonly and args.command in ("index",):
+    if ws.readonly and (args.command == "index" or (args.command == "teach"
+                                                     and not args.list)):
         ws.close()
         if ws.readonly_reason == READ_ONLY_DISK:
             raise UserError(f"the data folder {ws.data_dir} is on a read-only disk; "
-                            "nothing can be indexed there")
+                            "nothing can be changed there")
         raise UserError(f"another Reviewer is using {ws.data_dir}; close it and try again")
     return ws
 
@@ -252,6 +263,122 @@ def cmd_index(args: argparse.Namespace) -> int:
                 print(f"  {path}: {reason}")
         print(f"entities took {entities.seconds:.2f} s")
     return failed
+
+
+
+class _FractionProgress:
+    """A task known by its fraction done (an extractor update): a bar redrawn in place on
+    a terminal, otherwise a line every few seconds."""
+
+    STEPS = 1000
+
+    def __init__(self, what: str, *, every: float = 5.0) -> None:
+        from reviewer.core.progress import Meter
+
+        self.what = what
+        self.tty = sys.stderr.isatty()
+        self.every = 0.1 if self.tty else every
+        self.meter = Meter(self.STEPS)
+        self.last = 0.0
+        self.doing = ""
+        self.shown = False
+
+    def __call__(self, frac: float, doing: str) -> None:
+        self.meter.update(int(frac * self.STEPS))
+        now = time.monotonic()
+        if now - self.last >= self.every or frac >= 1.0 or doing != self.doing:
+            self.last, self.doing = now, doing
+            self._show(frac)
+
+    def _show(self, frac: float) -> None:
+        from reviewer.core.progress import duration
+
+        left = self.meter.left
+        parts = [f"{self.doing} {100 * frac:.0f}%"]
+        if frac < 1.0:
+            parts.append("time left unknown" if left is None else f"{duration(left)} left")
+        text = " · ".join(parts)
+        if self.tty:
+            width = 24
+            filled = int(width * frac)
+            sys.stderr.write(f"\r{self.what} [{'#' * filled:<{width}}] {text} \x1b[K")
+        else:
+            sys.stderr.write(f"{self.what}: {text}\n")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _entity_pass(ws, workers: int | None = None) -> None:
+    """The entity pass after the extractor changed: the unreviewed releases again."""
+    pending = ws.library.pending_entities()
+    if not pending:
+        print("entities up to date")
+        return
+    print(f"Re-extracting the entities of {pending} unreviewed release(s); Ctrl+C stops, "
+          "and the next `reviewer index` or the window goes on from there.",
+          file=sys.stderr, flush=True)
+    bar = _Progress("entities")
+    try:
+        report = ws.library.fill_entities(progress=bar, workers=workers)
+    finally:
+        bar.close()
+    print(f"entities extracted {report.extracted}")
+    print(f"entities took {report.seconds:.2f} s")
+
+
+def cmd_teach(args: argparse.Namespace) -> int:
+    from reviewer.core.review import teaching
+
+    with _workspace(args) as ws:
+        models = ws.models
+        if args.list:
+            current = models.current_name()
+            base = models.base()
+            print(f"{'':2}{'version':<9}{'date':<18}{'corrections':>12}{'releases':>10}  base")
+            for v in models.versions():
+                made = time.strftime("%Y-%m-%d %H:%M", time.localtime(
+                    (v.path / "model.json").stat().st_mtime))
+                print(f"{'*' if v.name == current else ' ':2}{v.name:<9}{made:<18}"
+                      f"{v.corrections:>12}{v.releases:>10}  {v.meta.get('base', '')}")
+            print(f"{'*' if not current else ' ':2}{'shipped':<9}{'':<18}{'-':>12}{'-':>10}  "
+                  f"{base.info.version if base is not None else 'not available'}")
+            return 0
+        if args.use is not None:
+            name = "" if args.use == "shipped" else args.use
+            known = [v.name for v in models.versions()]
+            if name and name not in known:
+                raise UserError(f"no extractor version {name}; the versions are: "
+                                f"{', '.join(known + ['shipped'])}")
+            models.use(name)
+            print(f"extractor in use: {name or 'the shipped model'}")
+            _entity_pass(ws, args.workers)
+            return 0
+        what = teaching.lesson(ws)
+        if not what.releases:
+            print("nothing to learn from yet: correct entities or mark releases reviewed "
+                  "first", file=sys.stderr)
+            return 0
+        print(f"Teaching the extractor from {what.corrections} correction(s) in "
+              f"{len(what.releases)} release(s) ({what.reviewed} reviewed); Ctrl+C stops "
+              "and the version in use stays.", file=sys.stderr, flush=True)
+        bar = _FractionProgress("teach")
+        try:
+            version = teaching.teach(ws, progress=bar)
+        finally:
+            bar.close()
+        if version is None:
+            print("nothing to learn from", file=sys.stderr)
+            return 0
+        print(f"extractor {version.name} in use: learned from {version.corrections} "
+              f"correction(s) in {version.releases} release(s) in "
+              f"{version.meta.get('seconds', 0)} s")
+        _entity_pass(ws, args.workers)
+    return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from reviewer.ui import (
 
 # `reviewer <command>` runs cli.cmd_<command>
 cli.cmd_index, cli.cmd_search, cli.cmd_show, cli.cmd_extract, cli.cmd_eval, cli.cmd_export
+cli.cmd_teach
 # HTMLParser callbacks
 _p = loaders._TextExtractor
 _p.handle_starttag, _p.handle_startendtag, _p.handle_endtag, _p.handle_data
