@@ -69,6 +69,10 @@ names.CHUNK_RE, patterns.WEEKDAYS
 # size and score models with predict (both outside reviewer/)
 from reviewer.core.extract import learned, training
 training._Trainer.on_iteration, training.predict, learned.ModelInfo.trained_on
+training.QuietTrainer.on_start, training.QuietTrainer.on_featgen_progress
+training.QuietTrainer.on_featgen_end, training.QuietTrainer.on_prepared
+training.QuietTrainer.on_prepare_error, training.QuietTrainer.on_optimization_end
+training.QuietTrainer.on_end
 
 # logging calls a handler's handleError when a record cannot be written
 from reviewer.core import logs

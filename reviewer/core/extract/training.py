@@ -69,7 +69,7 @@ class QuietTrainer(pycrfsuite.Trainer):  # type: ignore[misc]
     def on_start(self, log: str) -> None:
         pass
 
-    def on_featgen_progress(self, log: str, percent: int) -> None:
+    def on_featgen_progress(self, log: str, _percent: int) -> None:
         pass
 
     def on_featgen_end(self, log: str) -> None:
