@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reviewer.core.documents.loaders import LoadError, load, normalise_text
 from reviewer.core.extract import extract
@@ -39,7 +40,7 @@ def read_text(path: Path) -> str:
 
 
 def extract_json_line(name: str, text: str, lexicon: Lexicon | None = None,
-                      model: bool = True) -> dict:
+                      model: bool = True) -> dict[str, Any]:
     """`{"doc": name, "entities": [[s, e, label, text], ...]}` for one document."""
     ex = extract(text, lexicon=lexicon, model=model)
     return {"doc": name, "entities": [e.to_gold() for e in ex.entities]}

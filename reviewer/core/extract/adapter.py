@@ -2,8 +2,8 @@
 
 The shipped CRF takes minutes to train on hundreds of releases, too slow to retrain after
 each correction. A reviewer's releases train a second, small CRF instead, the adapter: for
-every token it reads the shipped model's tag and confidence, a few word features, and the
-label the reviewer gave the same name in *another* of their releases. It learns where the
+every token it reads the shipped model's tag and confidence, the shipped model's own
+features, and the label the reviewer gave the same name in *another* of their releases. It learns where the
 shipped model goes wrong on this reviewer's releases (a wire's boilerplate, a desk's usual
 companies) and copies it elsewhere. A sample of the shipped training releases (the anchors)
 trains beside them, so that labels the reviewer has not touched keep the shipped model's
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from reviewer.core.extract.features import Features, bilou, document_features, word_features
+from reviewer.core.extract.features import Features, bilou, document_features
 from reviewer.core.extract.learned import ModelInfo, Recogniser, chunks, decode, finish
 from reviewer.core.extract.occurrences import Names
 from reviewer.core.extract.training import QuietTrainer
@@ -101,9 +101,10 @@ def _seen(text: str, offs: Sequence[tuple[int, int]], names: Names | None,
 
 
 def adapter_features(text: str, offs: Sequence[tuple[int, int]], tags: Sequence[str],
-                     conf: Sequence[float], seen: Sequence[str] | None) -> list[Features]:
+                     conf: Sequence[float], seen: Sequence[str] | None,
+                     base: Sequence[Features]) -> list[Features]:
     toks = [text[s:e] for s, e in offs]
-    low = [t.lower() for t in toks]
+    [t.lower() for t in toks]
     n = len(toks)
     X: list[Features] = []
     for i in range(n):
@@ -112,9 +113,7 @@ def adapter_features(text: str, offs: Sequence[tuple[int, int]], tags: Sequence[
         level = "h" if c >= 0.9 else "m" if c >= 0.6 else "l"
         f = ["b=" + t, "bc=" + t + level, "b-1=" + (tags[i - 1] if i else "^"),
              "b+1=" + (tags[i + 1] if i + 1 < n else "$")]
-        f += word_features(toks[i])
-        f += ["-1:w=" + (low[i - 1] if i else "^"), "1:w=" + (low[i + 1] if i + 1 < n else "$"),
-              "-2:w=" + (low[i - 2] if i > 1 else "^")]
+        f += base[i]
         if seen is not None and seen[i] != "O":
             f += ["S=" + seen[i], f"Sb={seen[i]}|{t}"]
         X.append(f)
@@ -162,7 +161,7 @@ def train(base: Recogniser, taught: Sequence[Taught], out_dir: Path,
             labels = reviewer_names(taught, skip=j) if len(taught) > 1 else {}
             seen = _seen(t.text, offs, Names(labels), labels)
         y = bilou(t.spans, offs)
-        A = adapter_features(t.text, offs, tags, conf, seen)
+        A = adapter_features(t.text, offs, tags, conf, seen, X)
         for _ in range(WEIGHT if j is not None else 1):
             trainer.append(A, y)
         if progress:
@@ -201,7 +200,7 @@ class AdaptedRecogniser(Recogniser):
             return []
         tags, conf = tags_and_confidence(self.base.tagger(), text, offs, X)
         A = adapter_features(text, offs, tags, conf,
-                             _seen(text, offs, self._names, self.labels))
+                             _seen(text, offs, self._names, self.labels), X)
         adapter = self.tagger()
         out: list[str] = []
         for a, b in chunks(text, offs):

@@ -64,9 +64,9 @@ class Lexicon:
             out = [e for e in out if not (e.start < end and start < e.end and e.source != "user")]
             out.append(Entity(start, end, lab, t, source="lexicon", score=2.0))
         for e in out:
-            lab = self.retyped.get(e.text)
-            if lab and e.source != "user":
-                e.label = lab
+            new = self.retyped.get(e.text)
+            if new and e.source != "user":
+                e.label = new
         out = [e for e in out if e.text not in self.rejects]
         if self.aliases:
             for e in out:
