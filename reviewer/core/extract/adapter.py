@@ -3,11 +3,11 @@
 The shipped CRF takes minutes to train on hundreds of releases, too slow to retrain after
 each correction. A reviewer's releases train a second, small CRF instead, the adapter: for
 every token it reads the shipped model's tag and confidence, the shipped model's own
-features, and the label the reviewer gave the same name in *another* of their releases. It learns where the
-shipped model goes wrong on this reviewer's releases (a wire's boilerplate, a desk's usual
-companies) and copies it elsewhere. A sample of the shipped training releases (the anchors)
-trains beside them, so that labels the reviewer has not touched keep the shipped model's
-behaviour.
+features, and the label the reviewer gave the same name in *another* of their releases.
+It learns where the shipped model goes wrong on this reviewer's releases (a wire's
+boilerplate, a desk's usual companies) and copies it elsewhere. A sample of the shipped
+training releases (the anchors) trains beside them, so that labels the reviewer has not
+touched keep the shipped model's behaviour.
 """
 
 from __future__ import annotations
