@@ -116,7 +116,7 @@ class EntityPass:
         if jobs:
             log.info("entity pass: %d releases (%s)", len(jobs), report.version)
             setup = PassSetup(lib.lexicon(), lib.cache_path(), extract=True,
-                              model=lib.model_path())
+                              model=lib.model_path(), corrections=lib.own_corrections())
             workers = self.workers
             if workers is None:
                 workers = (min(2, os.cpu_count() or 1)

@@ -26,6 +26,7 @@ from reviewer.core.extract import taught
 from reviewer.core.extract.learned import Recogniser
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.extract.taught import TaughtModels
+from reviewer.core.model import Correction
 from reviewer.core.search import passes
 from reviewer.core.search.index import IndexRecord, SearchIndex, merge_segments
 from reviewer.core.search.passes import (
@@ -201,6 +202,14 @@ class Library:
     def recogniser(self) -> Recogniser | None:
         return taught.load(self.model_path())
 
+    def own_corrections(self) -> dict[int, list[Correction]]:
+        """Each release's own (document-scope) corrections, by document id."""
+        out: dict[int, list[Correction]] = {}
+        for c in self.store.corrections():
+            if c.scope != "library" and c.doc_id is not None:
+                out.setdefault(c.doc_id, []).append(c)
+        return out
+
     def lexicon(self) -> Lexicon:
         return Lexicon.from_corrections(self.store.corrections(), self.store.aliases())
 
@@ -302,7 +311,8 @@ class Library:
         if self.index.rebuilt and self.cache is not None:
             self.cache.forget_indexed()  # the new index holds nothing yet
 
-        setup = PassSetup(self.lexicon(), self.cache_path(), model=self.model_path())
+        setup = PassSetup(self.lexicon(), self.cache_path(), model=self.model_path(),
+                          corrections=self.own_corrections())
         if workers is None:
             workers = min(2, os.cpu_count() or 1) if len(todo) >= 200 else 0
         if workers >= 2 and todo:
@@ -342,9 +352,9 @@ class Library:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled
                 old = book.known.get(path)
-                job = Job(path)
+                job = Job(path, old.id if old is not None else 0)
                 if old is not None and old.id in review:
-                    job.doc_id, job.review, job.pin = old.id, True, pins.get(old.id)
+                    job.review, job.pin = True, pins.get(old.id)
                 rec = passes.process(job, ctx)
                 done += 1
                 if progress:

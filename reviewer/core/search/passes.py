@@ -25,17 +25,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reviewer.core.analysis import base_entities, extraction_text, finish_base
+from reviewer.core.corrections import apply_corrections
 from reviewer.core.documents import loaders
 from reviewer.core.documents.dates import iso_to_datetime
 from reviewer.core.entity_cache import EntityCache
 from reviewer.core.extract import taught
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.model import BOILERPLATE
+from reviewer.core.model import BOILERPLATE, Correction
 from reviewer.core.search.index import IndexRecord, prepare, write_segment
 from reviewer.core.store import EntityPin
 
@@ -75,6 +76,9 @@ class PassSetup:
     done: Any = None  # a multiprocessing Value: files finished, for progress
     parent: int = 0  # the scanning process's id
     model: str = ""  # the reviewer's taught extractor version (a folder); "": the shipped
+    #: each release's own (document-scope) corrections, by document id: the index holds
+    #: the release as the reviewer sees it
+    corrections: dict[int, list[Correction]] = field(default_factory=dict)
 
 
 class PassContext:
@@ -134,7 +138,11 @@ def build_record(job: Job, data: bytes, size: int, mtime_ns: int,
     if job.review and base.source != "pinned":
         rec.pin = base.pin()  # the first entities seen under review (or its text changed)
     values: dict[str, list[str]] = {}
-    for ent in finish_base(base, ctx.setup.lexicon).entities:
+    entities = finish_base(base, ctx.setup.lexicon).entities
+    own = ctx.setup.corrections.get(job.doc_id)
+    if own:
+        entities, _ = apply_corrections(base.text, entities, own)
+    for ent in entities:
         name = ent.canonical or ent.text
         bucket = values.setdefault(ent.label, [])
         if name not in bucket:
