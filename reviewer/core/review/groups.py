@@ -61,8 +61,9 @@ def alias_proposals(groups: list[EntityGroup],
                     aliases: list[Alias]) -> list[tuple[str, str, str]]:
     """Likely (canonical, alias, label) links among a release's entities that the
     reviewer has not confirmed yet: the linker's proposals (spelling variants, names in
-    another order; the longer name is the canonical one), and a name that is the last
-    word of another name of the same label ("Mori" for "Takeo Mori")."""
+    another order; the longer name is the canonical one), and a person named by one
+    word of their full name, its last ("Mori" for "Takeo Mori"). The last-word rule is
+    for people only: "2019" is not "November 2019", nor "ASEAN" "CDC ASEAN"."""
     known = {(a.canonical, a.alias) for a in aliases} | {(a.alias, a.canonical)
                                                         for a in aliases}
     out: list[tuple[str, str, str]] = []
@@ -71,11 +72,10 @@ def alias_proposals(groups: list[EntityGroup],
         canonical, alias = (p.a, p.b) if len(p.a) >= len(p.b) else (p.b, p.a)
         if (canonical, alias) not in known:
             out.append((canonical, alias, p.label))
-    for label in sorted({g.label for g in groups}):
-        names = [g.canonical for g in groups if g.label == label]
-        for short in names:
-            for full in names:
-                if (short != full and " " not in short and full.endswith(" " + short)
-                        and (full, short) not in known):
-                    out.append((full, short, label))
+    names = [g.canonical for g in groups if g.label == "PERSON"]
+    for short in names:
+        for full in names:
+            if (short != full and " " not in short and full.endswith(" " + short)
+                    and (full, short) not in known):
+                out.append((full, short, "PERSON"))
     return list(dict.fromkeys(out))
