@@ -76,8 +76,10 @@ class LibrarySync(QObject):
             except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index
                 log.warning("entity counts unavailable", exc_info=True)
                 known = {}
+        selection = self.library_pane.tree_selection()
         model.set_library(self.ws.store.folders(), self.ws.store.documents(), known)
         self._expand_library()
+        self.library_pane.restore_tree_selection(selection)
         lp = self.library_pane
         if not lp.query():
             n = len(model.documents())

@@ -60,9 +60,7 @@ class ReleasePresenter(QObject):
         self._mention_index = -1
         self.settings.set_value("library/last_document", doc_id)
         self.refresh_view(keep_position=False)
-        idx = self.library_pane.library_model.index_of_doc(doc_id)
-        if idx.isValid():
-            self.library_pane.tree.setCurrentIndex(idx)
+        self.library_pane.show_open(doc_id)
         self.shown.emit(doc_id)
 
     def _changed(self, change: ReviewChange) -> None:
