@@ -46,14 +46,12 @@ LABEL_NAMES: dict[str, str] = {
     "PERCENT": "Percentage", "EVENT": "Event", "DOCUMENT": "Document / law",
 }
 
-#: One-key shortcuts for labelling a selection (also shown in the legend).
+#: The default one-key shortcuts for labelling a selection (the user can rebind them in
+#: the window; the legend shows the keys in use).
 LABEL_KEYS: dict[str, str] = {
     "PERSON": "P", "ORG": "O", "PLACE": "L", "NORP": "N", "DATE": "D",
     "MONEY": "M", "PERCENT": "%", "EVENT": "E", "DOCUMENT": "C",
 }
-
-#: Label for each key (the review workspace's label keys).
-KEY_LABELS: dict[str, str] = {key: label for label, key in LABEL_KEYS.items()}
 
 #: Second visual cue besides colour: an underline style per label (names, not toolkit
 #: constants, so core stays GUI-free; the GUI maps them to QTextCharFormat styles).

@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QTextCharFormat,
     QTextCursor,
@@ -24,7 +23,6 @@ from reviewer.core.model import BOILERPLATE, Entity
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
     HIT_COLOR,
-    KEY_LABELS,
     LABEL_BASE_COLORS,
     LABEL_COLORS,
     LABEL_KEYS,
@@ -33,7 +31,12 @@ from reviewer.core.palette import (
 )
 from reviewer.core.review.groups import ENTITY_STATUS, entity_at
 from reviewer.core.review.view import DocumentView
+from reviewer.ui.actions import SPECS, TEXT_AND_LIST
+from reviewer.ui.keymap import Keymap
 from reviewer.ui.offsets import OffsetMap
+
+#: The actions whose keys the text (and the entity list) handle: labels and reject.
+TEXT_VIEW_ACTIONS = tuple(i for i, s in SPECS.items() if s.view == TEXT_AND_LIST)
 
 _US = QTextCharFormat.UnderlineStyle
 _KEEP = QTextCursor.MoveMode.KeepAnchor
@@ -86,6 +89,7 @@ class DocumentPane(QPlainTextEdit):
         self._partial = False
         self._complete_timer = QTimer(self, singleShot=True, interval=0)
         self._complete_timer.timeout.connect(self.complete_marks)
+        self.keymap = Keymap(parent=self)  # the window gives its own (the user's keys)
 
     # -- content ---------------------------------------------------------------------
     def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
@@ -270,14 +274,12 @@ class DocumentPane(QPlainTextEdit):
 
     # -- events ----------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text().upper()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier \
-            & ~Qt.KeyboardModifier.KeypadModifier
-        if text in KEY_LABELS and mods == Qt.KeyboardModifier.NoModifier:
-            self.labelRequested.emit(KEY_LABELS[text])
-            return
-        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+        what = self.keymap.match(event, TEXT_VIEW_ACTIONS)
+        if what == "reject":
             self.rejectRequested.emit()
+            return
+        if what is not None:
+            self.labelRequested.emit(SPECS[what].label)
             return
         super().keyPressEvent(event)
 
@@ -295,15 +297,18 @@ class DocumentPane(QPlainTextEdit):
             if ent is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(ev.globalPos(), tooltip_for(ent), self)
+                key = self.keymap.view_text(f"retype_{ent.label}")
+                QToolTip.showText(ev.globalPos(), tooltip_for(ent, key), self)
             return True
         return super().event(ev)
 
 
-def tooltip_for(ent: Entity) -> str:
-    """Label tag, canonical name and status; document text escaped (tooltips are rich)."""
+def tooltip_for(ent: Entity, key: str | None = None) -> str:
+    """Label (with the key that labels it), canonical name and status; document text
+    escaped (tooltips are rich)."""
     name = ent.canonical or ent.text
-    lines = [f"[{LABEL_KEYS[ent.label]}] {LABEL_NAMES[ent.label]}", name]
+    key = LABEL_KEYS[ent.label] if key is None else key
+    lines = [f"[{key}] {LABEL_NAMES[ent.label]}" if key else LABEL_NAMES[ent.label], name]
     if ent.canonical and ent.canonical != ent.text:
         lines.append(f"as written: {ent.text}")
     lines.append(f"status: {ENTITY_STATUS.get(ent.source, ent.source)}")

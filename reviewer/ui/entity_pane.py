@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.palette import KEY_LABELS
 from reviewer.core.review.groups import EntityGroup
+from reviewer.ui.actions import SPECS
+from reviewer.ui.document_view import TEXT_VIEW_ACTIONS
 from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
+from reviewer.ui.keymap import Keymap
 
 
 class _KeyTree(QTreeView):
@@ -29,30 +31,40 @@ class _KeyTree(QTreeView):
     labelRequested = Signal(str)
     rejectRequested = Signal()
 
+    def __init__(self, keymap: Keymap) -> None:
+        super().__init__()
+        self.keymap = keymap
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text().upper()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                          | Qt.KeyboardModifier.AltModifier
-                                          | Qt.KeyboardModifier.MetaModifier))
-        if text in KEY_LABELS and plain:
-            self.labelRequested.emit(KEY_LABELS[text])
-            return
-        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+        what = self.keymap.match(event, TEXT_VIEW_ACTIONS)
+        if what == "reject":
             self.rejectRequested.emit()
+            return
+        if what is not None:
+            self.labelRequested.emit(SPECS[what].label)
             return
         super().keyPressEvent(event)
 
 
+#: The facts list's keys (the action table's ids) and what each asks for.
+FACT_KEYS = {"verify": "verified", "dispute": "disputed", "unverify": "unverified",
+             "edit_fact": "edit"}
+
+
 class _FactTable(QTableView):
-    """V verifies, X disputes, F2 edits the value of the selected fact."""
+    """V verifies, X disputes, U unverifies, F2 edits the selected fact (the user's own
+    keys when rebound)."""
 
     factKey = Signal(str)
 
+    def __init__(self, keymap: Keymap) -> None:
+        super().__init__()
+        self.keymap = keymap
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = {Qt.Key.Key_V: "verified", Qt.Key.Key_X: "disputed",
-               Qt.Key.Key_U: "unverified", Qt.Key.Key_F2: "edit"}.get(Qt.Key(event.key()))
-        if key is not None and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self.factKey.emit(key)
+        what = self.keymap.match(event, FACT_KEYS)
+        if what is not None:
+            self.factKey.emit(FACT_KEYS[what])
             return
         super().keyPressEvent(event)
 
@@ -145,15 +157,16 @@ class EntityPane(QWidget):
     groupSelected = Signal(object)  # EntityGroup | None
     proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None) -> None:
         super().__init__(parent)
+        self.keymap = keymap if keymap is not None else Keymap(parent=self)
         self.entity_model = EntityModel(self)
         self.fact_model = FactsModel(self)
         self.note_model = NotesModel(self)
         self.proposal_model = QStandardItemModel(self)
         self._proposals: list[tuple[str, str, str]] = []
 
-        self.tree = _KeyTree()
+        self.tree = _KeyTree(self.keymap)
         self.tree.setObjectName("entityTree")
         self.tree.setModel(self.entity_model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -170,7 +183,7 @@ class EntityPane(QWidget):
         self.confirm_button.clicked.connect(self.confirm_proposal)
         self.proposals.doubleClicked.connect(lambda _i: self.confirm_proposal())
 
-        self.facts = _FactTable()
+        self.facts = _FactTable(self.keymap)
         self.facts.setObjectName("factsTable")
         self.facts.setModel(self.fact_model)
         self.facts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -194,7 +207,8 @@ class EntityPane(QWidget):
         facts = QWidget()
         fl = QVBoxLayout(facts)
         fl.setContentsMargins(0, 0, 0, 0)
-        fl.addWidget(_title("Facts  (V verify · X dispute · F2 edit)"))
+        self.facts_title = _title("")
+        fl.addWidget(self.facts_title)
         fl.addWidget(self.facts)
         notes = QWidget()
         nl = QVBoxLayout(notes)
@@ -214,6 +228,18 @@ class EntityPane(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
+        self._show_keys()
+        self.keymap.changed.connect(self._show_keys)
+
+    def _show_keys(self) -> None:
+        """The facts list's title names its keys; the entity list's labels theirs."""
+        km = self.keymap
+        keys = [f"{km.view_text(i)} {what}" for i, what in (
+            ("verify", "verify"), ("dispute", "dispute"), ("edit_fact", "edit"))
+            if km.view_text(i)]
+        self.facts_title.setText("Facts" + (f"  ({' · '.join(keys)})" if keys else ""))
+        self.entity_model.set_key_texts({s.label: km.view_text(i) for i, s in SPECS.items()
+                                         if s.label and s.view})
 
     def set_content(self, groups: dict[str, list[EntityGroup]], visible: set[str],
                     facts: list, fact_statuses: dict, notes: list,

@@ -289,6 +289,13 @@ class EntityModel(_TwoLevelModel):
         super().__init__(parent)
         self._labels: list[str] = []
         self._groups: list[list[EntityGroup]] = []
+        self._keys: dict[str, str] = dict(LABEL_KEYS)
+
+    def set_key_texts(self, keys: dict[str, str]) -> None:
+        """The key that labels each label, as shown after its name (the user's keys)."""
+        self._keys = dict(keys)
+        if self._labels:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._labels) - 1, 0))
 
     def set_groups(self, groups: dict[str, list[EntityGroup]], visible: set[str]) -> None:
         self.beginResetModel()
@@ -370,7 +377,8 @@ class EntityModel(_TwoLevelModel):
         if child is None:
             if role == _DISPLAY:
                 if col == 0:
-                    return f"{LABEL_NAMES[label]} [{LABEL_KEYS[label]}]"
+                    key = self._keys.get(label, "")
+                    return f"{LABEL_NAMES[label]} [{key}]" if key else LABEL_NAMES[label]
                 if col == 1:
                     return str(sum(len(g.mentions) for g in self._groups[top]))
                 return f"{len(self._groups[top])} entities"

@@ -37,6 +37,7 @@ from reviewer.ui.document_view import DocumentPane
 from reviewer.ui.edits import EditActions
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.export_flow import ExportFlow
+from reviewer.ui.keymap import Keymap
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.library_sync import LibrarySync
 from reviewer.ui.presenter import ReleasePresenter
@@ -71,10 +72,12 @@ class MainWindow(QMainWindow):
         self.controller = ReviewController(ws, self.load_pool, self)
         self.undo_stack = self.controller.undo_stack
 
+        self.keymap = Keymap(self.settings, self)
         self.library_pane = LibraryPane(ws.searcher)
         self.doc_pane = DocumentPane()
         self.doc_pane.setObjectName("documentText")
-        self.entity_pane = EntityPane()
+        self.doc_pane.keymap = self.keymap
+        self.entity_pane = EntityPane(keymap=self.keymap)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for w in (self.library_pane, self.doc_pane, self.entity_pane):
@@ -121,10 +124,12 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         undo = self.undo_stack.createUndoAction(self, "Undo")
         redo = self.undo_stack.createRedoAction(self, "Redo")
-        self.window_actions, self.menus, toolbar = action_table.build(self, undo, redo)
-        #: The actions a key triggers, by their id in the action table.
+        self.window_actions, self.menus, toolbar = action_table.build(self, undo, redo,
+                                                                      self.keymap)
+        self.toolbar = toolbar
+        #: Every command's action by its id in the action table.
         self.actions_by_id = {s.id: self.window_actions[s.id] for s in action_table.ACTIONS
-                              if s.keys}
+                              if not s.submenu}
         self.label_actions = {lab: self.window_actions[f"show_{lab}"] for lab in LABELS}
         self.retype_actions = {lab: self.window_actions[f"retype_{lab}"] for lab in LABELS}
         for lab, a in self.label_actions.items():
@@ -205,7 +210,7 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, index=index: st.setIndex(index))
 
     def show_shortcuts(self) -> ShortcutSheet:
-        sheet = ShortcutSheet(self)
+        sheet = ShortcutSheet(self.keymap, self)
         sheet.show()
         self._sheet = sheet
         return sheet
