@@ -48,6 +48,7 @@ main_window.MainWindow.dragEnterEvent, main_window.MainWindow.dropEvent
 controller.ReviewController.open_next_unreviewed
 edits.EditActions.apply_label, edits.EditActions.resize_entity
 edits.EditActions.merge_selected, edits.EditActions.split_selected
+edits.EditActions.change_reviewer_name
 library_pane.LibraryPane.focus_search
 library_sync.LibrarySync.choose_folder, library_sync.LibrarySync.fill_recent_menu
 library_sync.LibrarySync.reextract_library

@@ -63,6 +63,8 @@ LABEL_UNDERLINES: dict[str, str] = {
 
 #: Boilerplate text (About…, contacts, disclaimers) is de-emphasised in this grey.
 BOILERPLATE_COLOR = "#8A8A8A"
+#: A direction control (right-to-left override…) is shown as a stand-in on this colour.
+CONTROL_COLOR = "#C0392B"
 #: Search hits outside any entity get this marker background.
 HIT_COLOR = "#FFE9A8"
 

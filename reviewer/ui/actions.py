@@ -154,6 +154,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("delete_note", "Delete note", "edits.delete_note",
                keys=("Ctrl+Shift+Backspace",), description="Delete the selected note",
                menu="&Review", writes=True),
+    ActionSpec("reviewer_name", "Your name…", "edits.change_reviewer_name",
+               description="Change the name your notes are signed with", menu="&Review"),
     ActionSpec("verify", "Verify fact", "edits.set_fact_status", args=("verified",),
                description="Verify the selected fact", menu="&Review", separator=True,
                writes=True, view_keys=("V",), view=FACTS_LIST),

@@ -135,9 +135,12 @@ class SplitAliasCommand(ReviewCommand):
 
 
 class FactStatusCommand(ReviewCommand):
+    """A fact's status, or (`edit`) its status, value and note at once."""
+
     def __init__(self, host: CommandHost, doc_id: int, fact: Fact, status: str,
-                 value: str | None, note: str) -> None:
-        super().__init__(host, doc_id, f"Mark fact {status}: {fact.summary()[:40]}")
+                 value: str | None, note: str, *, edit: bool = False) -> None:
+        super().__init__(host, doc_id, f"Edit fact: {(value or fact.summary())[:40]}" if edit
+                         else f"Mark fact {status}: {fact.summary()[:40]}")
         self.fact, self.status, self.value, self.note = fact, status, value, note
         self.previous: FactStatus | None = None
         self._done_once = False
@@ -157,17 +160,18 @@ class FactStatusCommand(ReviewCommand):
 
 class AddNoteCommand(ReviewCommand):
     def __init__(self, host: CommandHost, doc: Document, text: str, *, target: str,
-                 target_key: str, start: int | None, end: int | None) -> None:
+                 target_key: str, start: int | None, end: int | None, author: str) -> None:
         assert doc.doc_id is not None
         super().__init__(host, doc.doc_id, f"Add note: {text[:30]}")
-        self.doc, self.body = doc, text
+        self.doc, self.body, self.author = doc, text, author
         self.target, self.target_key, self.start, self.end = target, target_key, start, end
         self.note: Note | None = None  # as stored by the first redo
 
     def apply(self) -> None:
         if self.note is None:
             nid = ops.add_note(self.ws, self.doc, self.body, target=self.target,
-                               target_key=self.target_key, start=self.start, end=self.end)
+                               target_key=self.target_key, start=self.start, end=self.end,
+                               author=self.author)
             self.note = self.ws.store.note(nid)
         else:
             ops.restore_note(self.ws, self.note)

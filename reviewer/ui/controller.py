@@ -187,19 +187,33 @@ class ReviewController(QObject):
         self.undo_stack.push(cmd.SplitAliasCommand(self, session.doc_id, group.canonical,
                                                    group.label))
 
-    def set_fact_status(self, fact: Fact, status: str, value: str | None = None,
-                        note: str = "") -> None:
+    def set_fact_status(self, fact: Fact, status: str) -> None:
+        """Verify, dispute or unverify a fact (its value and note stay)."""
         session, view = self._doc()
         current = view.fact_statuses.get(fact.key())
         self.undo_stack.push(cmd.FactStatusCommand(
-            self, session.doc_id, fact, status, value,
-            note or (current.note if current is not None else "")))
+            self, session.doc_id, fact, status, current.value if current else None,
+            current.note if current else ""))
+
+    def edit_fact(self, fact: Fact, status: str, value: str | None, note: str) -> bool:
+        """A fact's status, value (None: the extracted one) and note in one undoable
+        step; False when that changes nothing."""
+        session, view = self._doc()
+        current = view.fact_statuses.get(fact.key())
+        before = (current.status, current.value, current.note) if current else \
+            ("unverified", None, "")
+        if before == (status, value, note):
+            return False
+        self.undo_stack.push(cmd.FactStatusCommand(self, session.doc_id, fact, status, value,
+                                                   note, edit=True))
+        return True
 
     def add_note(self, text: str, *, target: str = "document", target_key: str = "",
-                 start: int | None = None, end: int | None = None) -> None:
+                 start: int | None = None, end: int | None = None, author: str = "") -> None:
         session = self._doc()[0]
         self.undo_stack.push(cmd.AddNoteCommand(self, session.document, text, target=target,
-                                                target_key=target_key, start=start, end=end))
+                                                target_key=target_key, start=start, end=end,
+                                                author=author))
 
     def edit_note(self, note: Note, text: str) -> None:
         stored = self.ws.store.note(note.id)

@@ -19,9 +19,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from reviewer.core.controls import control_spans, reveal
 from reviewer.core.model import BOILERPLATE, Entity
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
+    CONTROL_COLOR,
     HIT_COLOR,
     LABEL_BASE_COLORS,
     LABEL_COLORS,
@@ -32,6 +34,7 @@ from reviewer.core.palette import (
 from reviewer.core.review.groups import ENTITY_STATUS, entity_at
 from reviewer.core.review.view import DocumentView
 from reviewer.ui.actions import SPECS, TEXT_AND_LIST
+from reviewer.ui.item_models import plain_tooltip
 from reviewer.ui.keymap import Keymap
 from reviewer.ui.offsets import OffsetMap
 
@@ -90,6 +93,7 @@ class DocumentPane(QPlainTextEdit):
         self._complete_timer = QTimer(self, singleShot=True, interval=0)
         self._complete_timer.timeout.connect(self.complete_marks)
         self.keymap = Keymap(parent=self)  # the window gives its own (the user's keys)
+        self.controls: list[tuple[int, int, str]] = []  # direction controls in the text
 
     # -- content ---------------------------------------------------------------------
     def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
@@ -106,7 +110,9 @@ class DocumentPane(QPlainTextEdit):
             self.omap = OffsetMap(text)
             self.current = []
             self._sel_cache = {}
-            self.setPlainText(text)
+            # Direction controls are shown (a marked stand-in), never applied.
+            self.setPlainText(reveal(text))
+            self.controls = control_spans(text)
             keep_position = False
         if not keep_position:
             self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -172,6 +178,8 @@ class DocumentPane(QPlainTextEdit):
         elif key == "note":
             fmt = QTextCharFormat()
             fmt.setBackground(QColor("#EEEEEE"))
+        elif key == "control":
+            fmt = control_format()
         elif key in ("hit", "plain_hit"):
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
@@ -225,6 +233,9 @@ class DocumentPane(QPlainTextEdit):
                 sels.append(self._cached(hs, he, "hit" if inside else "plain_hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
+        for cs, ce, _name in self.controls:
+            if cs < limit:
+                sels.append(self._cached(cs, ce, "control"))
         return sels
 
     # -- positions -------------------------------------------------------------------
@@ -261,6 +272,17 @@ class DocumentPane(QPlainTextEdit):
         cur = self.cursorForPosition(QPoint(x, y))
         return entity_at(self._visible(), self.omap.from_qt(cur.position()))
 
+    def control_at_point(self, x: int, y: int) -> str:
+        """What a direction control under the point is ("" for none)."""
+        if not self.controls:
+            return ""
+        cur = self.cursorForPosition(QPoint(x, y))
+        at = self.omap.from_qt(cur.position())
+        for s, e, name in self.controls:
+            if s - 1 <= at <= e:  # the cursor lands beside the character
+                return control_tooltip(name)
+        return ""
+
     def select_span(self, start: int, end: int) -> None:
         cur = QTextCursor(self.document())
         cur.setPosition(self.omap.to_qt(start))
@@ -293,14 +315,46 @@ class DocumentPane(QPlainTextEdit):
     def event(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ToolTip and isinstance(ev, QHelpEvent):
             vp = self.viewport().mapFromGlobal(ev.globalPos())
+            control = self.control_at_point(vp.x(), vp.y())
             ent = self.entity_at_point(vp.x(), vp.y())
-            if ent is None:
+            if control:
+                QToolTip.showText(ev.globalPos(), plain_tooltip(control), self)
+            elif ent is None:
                 QToolTip.hideText()
             else:
                 key = self.keymap.view_text(f"retype_{ent.label}")
                 QToolTip.showText(ev.globalPos(), tooltip_for(ent, key), self)
             return True
         return super().event(ev)
+
+
+def control_format() -> QTextCharFormat:
+    """A direction control's stand-in: white on red, so it cannot pass for text."""
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor(CONTROL_COLOR))
+    fmt.setForeground(QColor("white"))
+    fmt.setFontWeight(QFont.Weight.Bold)
+    return fmt
+
+
+def control_tooltip(name: str) -> str:
+    return (f"{name}: an invisible character that reverses or embeds the text after it. "
+            "Reviewer shows it, and does not apply it.")
+
+
+def control_selections(edit: QPlainTextEdit, text: str) -> list[QTextEdit.ExtraSelection]:
+    """Marks on the direction controls of `text` shown in `edit` (same offsets)."""
+    out = []
+    omap = OffsetMap(text)
+    for s, e, _name in control_spans(text):
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(edit.document())
+        cur.setPosition(omap.to_qt(s))
+        cur.setPosition(omap.to_qt(e), _KEEP)
+        sel.cursor = cur
+        sel.format = control_format()
+        out.append(sel)
+    return out
 
 
 def tooltip_for(ent: Entity, key: str | None = None) -> str:
@@ -312,4 +366,5 @@ def tooltip_for(ent: Entity, key: str | None = None) -> str:
     if ent.canonical and ent.canonical != ent.text:
         lines.append(f"as written: {ent.text}")
     lines.append(f"status: {ENTITY_STATUS.get(ent.source, ent.source)}")
-    return "<p style='white-space:pre'>" + "<br>".join(html.escape(x) for x in lines) + "</p>"
+    return "<p style='white-space:pre'>" + "<br>".join(html.escape(reveal(x)) for x in lines) \
+        + "</p>"

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.core.controls import reveal
 from reviewer.core.review.groups import EntityGroup
 from reviewer.ui.actions import SPECS
-from reviewer.ui.document_view import TEXT_VIEW_ACTIONS
+from reviewer.ui.document_view import TEXT_VIEW_ACTIONS, control_selections
 from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
 from reviewer.ui.keymap import Keymap
 
@@ -134,8 +135,10 @@ class SummaryBox(QWidget):
             self._update_buttons()
             return
         self.doc_id, self.edited = doc_id, edited
-        if self.edit.toPlainText() != text:
-            self.edit.setPlainText(text)
+        shown = reveal(text)  # direction controls shown, never applied
+        if self.edit.toPlainText() != shown:
+            self.edit.setPlainText(shown)
+            self.edit.setExtraSelections(control_selections(self.edit, text))
         self.edit.document().setModified(False)
         self._update_buttons()
 

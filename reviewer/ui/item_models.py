@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from reviewer.core.controls import reveal
 from reviewer.core.model import LABEL_FIELDS, LABELS, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review.groups import EntityGroup
@@ -171,14 +172,14 @@ class LibraryModel(_TwoLevelModel):
         d = self._docs[top][child]
         if role == _DISPLAY:
             if col == 0:
-                return d.title or Path(d.path).name
+                return reveal(d.title or Path(d.path).name)
             if col == 1:
                 return "error" if d.error else d.status
             return str(self._counts.get(d.id, 0)) if d.id in self._counts else ""
         if role == DocIdRole:
             return d.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(d.path + (f"\n{d.error}" if d.error else ""))
+            return plain_tooltip(reveal(d.path + (f"\n{d.error}" if d.error else "")))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(QColor({"reviewed": "#117733", "in progress": "#996600"}.get(
                 d.status, "#666666")))
@@ -207,7 +208,7 @@ class SearchResultsModel(QAbstractListModel):
         out = []
         for a, b in hit.fragments:
             rel = [(max(s, a) - a, min(e, b) - a) for s, e in hit.highlights if s < b and e > a]
-            out.append((text[a:b].replace("\n", " "), rel))
+            out.append((reveal(text[a:b].replace("\n", " ")), rel))
         return out
 
     def hits(self) -> list[Hit]:
@@ -221,13 +222,13 @@ class SearchResultsModel(QAbstractListModel):
             return None
         h = self._hits[index.row()]
         if role == _DISPLAY:
-            return f"{h.title or Path(h.path).name}  [{h.status}]"
+            return reveal(f"{h.title or Path(h.path).name}  [{h.status}]")
         if role == DocIdRole:
             return h.doc_id
         if role == SnippetRole:
             return self._snippets[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(h.path)
+            return plain_tooltip(reveal(h.path))
         return None
 
 
@@ -270,7 +271,7 @@ class FacetModel(_TwoLevelModel):
             return None
         value, n = values[child]
         if role == _DISPLAY:
-            return value if col == 0 else str(n)
+            return reveal(value) if col == 0 else str(n)
         if role == QueryRole:
             if fname == "status":
                 return "status:" + value.replace(" ", "-")
@@ -391,13 +392,13 @@ class EntityModel(_TwoLevelModel):
             return None
         g = self._groups[top][child]
         if role == _DISPLAY:
-            return (g.canonical, str(len(g.mentions)), g.status)[col]
+            return (reveal(g.canonical), str(len(g.mentions)), g.status)[col]
         if role == PayloadRole:
             return g
         if role == Qt.ItemDataRole.ToolTipRole:
             names = ", ".join(g.names)
-            return plain_tooltip(f"{LABEL_NAMES[label]}: {g.canonical}\nas written: {names}"
-                                 f"\nstatus: {g.status}")
+            return plain_tooltip(reveal(f"{LABEL_NAMES[label]}: {g.canonical}\nas written: "
+                                        f"{names}\nstatus: {g.status}"))
         return None
 
 
@@ -428,9 +429,6 @@ class FactsModel(QAbstractTableModel):
     def fact(self, row: int) -> Fact | None:
         return self._facts[row] if 0 <= row < len(self._facts) else None
 
-    def status_of(self, fact: Fact) -> FactStatus | None:
-        return self._status.get(fact.key())
-
     def rowCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._facts)
 
@@ -453,12 +451,24 @@ class FactsModel(QAbstractTableModel):
             if col == 0:
                 return f.kind
             if col == 1:
-                return st.value if st and st.value else f.summary()
+                return reveal(st.value if st and st.value else f.summary())
             if col == 2:
                 return st.status if st else "unverified"
             return st.note if st else ""
         if role == PayloadRole:
             return f
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"{f.kind}: {st.value if st and st.value else f.summary()}"]
+            if st and st.value:
+                lines.append(f"extracted: {f.summary()}")
+            lines.append(f"status: {st.status if st else 'unverified'}")
+            if st and st.note:
+                lines.append(f"note: {st.note}")
+            return plain_tooltip(reveal("\n".join(lines)))
+        if role == Qt.ItemDataRole.FontRole and index.column() == 1 and st and st.value:
+            font = QFont()
+            font.setItalic(True)  # the reviewer's value, not the extracted one
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and st:
             return QBrush(QColor({"verified": "#117733", "disputed": "#AA3377"}.get(
                 st.status, "#666666")))
@@ -492,9 +502,12 @@ class NotesModel(QAbstractListModel):
                      "entity": n.target_key, "fact": n.target_key.split("|")[0]}.get(
                 n.target, n.target)
             flag = " (orphaned)" if n.orphaned else ""
-            return f"{where}{flag}: {n.text}"
+            by = f" — {n.author}" if n.author else ""
+            return reveal(f"{where}{flag}{by}: {n.text}")
         if role == PayloadRole:
             return n
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(n.text)
+            on = {"document": "the release", "span": f"“{n.quote}”"}.get(n.target, n.target_key)
+            by = f"\n— {n.author}" if n.author else ""
+            return plain_tooltip(reveal(f"On {on}:\n{n.text}{by}"))
         return None

@@ -10,10 +10,12 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from reviewer.core.controls import reveal
 from reviewer.core.review.workspace import Workspace
 from reviewer.core.search import ScanReport
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.item_models import plain_tooltip
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.settings import Settings
 from reviewer.ui.status_bar import StatusBar
@@ -178,8 +180,8 @@ class LibrarySync(QObject):
         self.status.scan_finished(report.summary(), more_to_come=self.scans.running)
         self.error_model.removeRows(0, self.error_model.rowCount())
         for path, reason in report.failed:
-            item = QStandardItem(f"{Path(path).name}: {reason}")
-            item.setToolTip(path)
+            item = QStandardItem(reveal(f"{Path(path).name}: {reason}"))
+            item.setToolTip(plain_tooltip(reveal(path)))
             item.setEditable(False)
             self.error_model.appendRow(item)
         if report.failed:

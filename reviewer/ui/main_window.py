@@ -100,7 +100,8 @@ class MainWindow(QMainWindow):
         self.exporter = ExportFlow(ws, self.settings, self.controller, self.library_pane,
                                    self.status_bar, self)
         self.exports = self.exporter.exports
-        self.edits = EditActions(self.controller, self.presenter, self.status_bar, self)
+        self.edits = EditActions(self.controller, self.presenter, self.status_bar, self,
+                                 self.settings, self.keymap)
         self._build_actions()
         self._build_docks()
         self._wire()

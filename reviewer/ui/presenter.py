@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
 
+from reviewer.core.controls import reveal
 from reviewer.core.export import generated_summary
 from reviewer.core.model import Entity
 from reviewer.core.review.groups import EntityGroup, alias_proposals, group_entities
@@ -94,7 +95,7 @@ class ReleasePresenter(QObject):
             self._fill_entity_pane()
         self.status_combo.setCurrentText(view.status)
         doc = view.document
-        self.titleChanged.emit(doc.title or doc.name)
+        self.titleChanged.emit(reveal(doc.title or doc.name))
         self.status.show_message(f"{doc.name}: {len(view.entities)} entities, "
                                  f"{len(view.facts)} facts, {view.status}")
         self.deferred_timer.start()

@@ -55,6 +55,15 @@ class Settings:
             self.q.endGroup()
         self.q.sync()
 
+    def reviewer_name(self) -> str:
+        """The name written with the reviewer's notes ("" until it was asked once)."""
+        v = self.q.value("reviewer/name", "")
+        return v.strip() if isinstance(v, str) else ""
+
+    def set_reviewer_name(self, name: str) -> None:
+        self.q.setValue("reviewer/name", name.strip())
+        self.q.sync()
+
     def bytes_value(self, key: str) -> QByteArray | None:
         v = self.q.value(key)
         return v if isinstance(v, QByteArray) and not v.isEmpty() else None
