@@ -95,6 +95,17 @@ class CorrectionCommand(ReviewCommand):
                             reindex=self.reindex)
 
 
+class DiscardCorrectionsCommand(CorrectionCommand):
+    """Discard corrections (ones that no longer fit the text): a correction command
+    the other way round."""
+
+    def apply(self) -> None:
+        ops.delete_corrections(self.ws, self.corrections)
+
+    def revert(self) -> None:
+        ops.save_corrections(self.ws, self.corrections)
+
+
 class MergeAliasCommand(ReviewCommand):
     def __init__(self, host: CommandHost, doc_id: int, canonical: str, names: list[str],
                  label: str) -> None:

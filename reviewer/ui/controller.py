@@ -159,6 +159,13 @@ class ReviewController(QObject):
         self._corrections(f"Resize “{ent.text[:30]}” to “{doc.text[start:end][:30]}”",
                           [ops.correction_resize(doc, ent, start, end)])
 
+    def discard_corrections(self, corrections: list[Correction]) -> None:
+        session = self._doc()[0]
+        n = len(corrections)
+        self.undo_stack.push(cmd.DiscardCorrectionsCommand(
+            self, session.doc_id, f"Discard {n} correction{'s' if n != 1 else ''}",
+            corrections))
+
     def label_all(self, needle: str, label: str, scope: str) -> bool:
         """Label every occurrence in the release or the library; False when there was
         nothing left to label."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QWidget
 
+from reviewer.core.model import Correction
 from reviewer.core.palette import LABEL_NAMES
 from reviewer.core.review import spans
 from reviewer.core.store import Note
@@ -35,6 +36,7 @@ class EditActions:
         entity_pane.tree.labelRequested.connect(self.retype_selected_groups)
         entity_pane.tree.rejectRequested.connect(self.reject_selected_groups)
         entity_pane.proposalConfirmed.connect(self.confirm_link)
+        entity_pane.discardRequested.connect(self.discard_corrections)
         entity_pane.facts.factKey.connect(self._fact_key)
         entity_pane.facts.doubleClicked.connect(lambda _i: self.edit_fact())
         entity_pane.notes.doubleClicked.connect(lambda _i: self.edit_note())
@@ -75,6 +77,11 @@ class EditActions:
             self.reject_selected_groups()
         else:
             self.reject_in_text()
+
+    def discard_corrections(self, corrections: list[Correction]) -> None:
+        """Discard corrections that no longer fit the text (undoable)."""
+        if corrections and self.controller.editable():
+            self.controller.discard_corrections(corrections)
 
     def reject_in_text(self) -> None:
         ent = self.doc_pane.entity_under_cursor()

@@ -22,7 +22,13 @@ from reviewer.core.controls import reveal
 from reviewer.core.review.groups import EntityGroup
 from reviewer.ui.actions import SPECS
 from reviewer.ui.document_view import TEXT_VIEW_ACTIONS, control_selections
-from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
+from reviewer.ui.item_models import (
+    EntityModel,
+    FactsModel,
+    NotesModel,
+    OrphansModel,
+    PayloadRole,
+)
 from reviewer.ui.keymap import Keymap
 
 
@@ -159,6 +165,7 @@ class SummaryBox(QWidget):
 class EntityPane(QWidget):
     groupSelected = Signal(object)  # EntityGroup | None
     proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
+    discardRequested = Signal(object)  # list[Correction]: orphaned ones to discard
 
     def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +225,27 @@ class EntityPane(QWidget):
         nl.setContentsMargins(0, 0, 0, 0)
         nl.addWidget(_title("Notes"))
         nl.addWidget(self.notes)
+        # Corrections the text no longer holds (the file changed): shown only when some are.
+        self.orphan_model = OrphansModel(self)
+        self.orphans_box = QWidget()
+        self.orphans_box.setObjectName("orphanedCorrections")
+        ol = QVBoxLayout(self.orphans_box)
+        ol.setContentsMargins(0, 4, 0, 0)
+        self.orphans_title = _title("")
+        self.orphans_title.setStyleSheet("font-weight: bold; padding: 2px; color: #AA3377;")
+        self.orphans = QListView()
+        self.orphans.setObjectName("orphansList")
+        self.orphans.setModel(self.orphan_model)
+        self.orphans.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.orphans.setMinimumHeight(40)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setObjectName("discardOrphans")
+        self.discard_button.setToolTip("Discard the selected corrections (undoable)")
+        self.discard_button.clicked.connect(self._discard)
+        ol.addWidget(self.orphans_title)
+        ol.addWidget(self.orphans)
+        ol.addWidget(self.discard_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.orphans_box.hide()
         self.summary = SummaryBox()
         # Small minimum heights: four sections must still fit a short window.
         for view, h in ((self.proposals, 36), (self.facts, 48), (self.notes, 36),
@@ -225,9 +253,9 @@ class EntityPane(QWidget):
             view.setMinimumHeight(h)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("entitySplitter")
-        for w in (top, self.summary, facts, notes):
+        for w in (top, self.summary, facts, notes, self.orphans_box):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([420, 170, 180, 110])
+        self.splitter.setSizes([420, 170, 180, 110, 110])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
@@ -277,6 +305,32 @@ class EntityPane(QWidget):
             if idx.isValid() and idx != self.tree.currentIndex():
                 sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
         sm.blockSignals(False)
+
+    def set_orphans(self, corrections: list) -> None:
+        """The corrections that no longer fit the text (hidden when there are none)."""
+        self.orphan_model.set_corrections(corrections)
+        n = len(corrections)
+        self.orphans_title.setText(f"{n} correction{'s' if n != 1 else ''} no longer found "
+                                   "in the text")
+        was = self.orphans_box.isVisible()
+        self.orphans_box.setVisible(bool(n))
+        if n and not was:
+            # Shown again: a little room (title, three rows, the button), taken from the
+            # other sections in proportion.
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            want = min(130, total // 4)
+            rest = sum(sizes[:-1]) or 1
+            scaled = [max(0, round(x * (total - want) / rest)) for x in sizes[:-1]]
+            self.splitter.setSizes(scaled + [want])
+
+    def _discard(self) -> None:
+        rows = sorted(i.row() for i in self.orphans.selectionModel().selectedRows())
+        if not rows and self.orphan_model.rowCount():
+            rows = list(range(self.orphan_model.rowCount()))  # none selected: all of them
+        chosen = [c for c in map(self.orphan_model.correction, rows) if c is not None]
+        if chosen:
+            self.discardRequested.emit(chosen)
 
     def set_proposals(self, proposals: list[tuple[str, str, str]]) -> None:
         if proposals == self._proposals:

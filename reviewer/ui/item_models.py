@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from reviewer.core.controls import reveal
-from reviewer.core.model import LABEL_FIELDS, LABELS, Fact
+from reviewer.core.model import LABEL_FIELDS, LABELS, Correction, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review.groups import EntityGroup
 from reviewer.core.search import Hit
@@ -511,3 +511,48 @@ class NotesModel(QAbstractListModel):
             by = f"\n— {n.author}" if n.author else ""
             return plain_tooltip(reveal(f"On {on}:\n{n.text}{by}"))
         return None
+
+
+class OrphansModel(QAbstractListModel):
+    """The open release's corrections that no longer fit its text (the file changed):
+    kept until the reviewer discards them, applied again if their text comes back."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Correction] = []
+
+    def set_corrections(self, corrections: list[Correction]) -> None:
+        if [c.id for c in corrections] == [c.id for c in self._items]:
+            return
+        self.beginResetModel()
+        self._items = list(corrections)
+        self.endResetModel()
+
+    def correction(self, row: int) -> Correction | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        c = self.correction(index.row()) if index.isValid() else None
+        if c is None:
+            return None
+        if role == _DISPLAY:
+            return reveal(describe_correction(c))
+        if role == PayloadRole:
+            return c
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(reveal(
+                f"{describe_correction(c)}\nMade on the earlier text: …{c.before}[{c.text}]"
+                f"{c.after}…\nNot found in the release as it reads now. It is kept until you "
+                "discard it, and applies again if its text comes back."))
+        return None
+
+
+def describe_correction(c: Correction) -> str:
+    """A correction as the reviewer made it, in words."""
+    name = LABEL_NAMES.get(c.label, c.label)
+    return {"add": f"Label “{c.text}” as {name}", "reject": f"Reject “{c.text}”",
+            "retype": f"Retype “{c.text}” as {name}",
+            "resize": f"Resize to “{c.text}” ({name})"}.get(c.action, f"{c.action} “{c.text}”")

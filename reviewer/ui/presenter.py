@@ -96,8 +96,12 @@ class ReleasePresenter(QObject):
         self.status_combo.setCurrentText(view.status)
         doc = view.document
         self.titleChanged.emit(reveal(doc.title or doc.name))
-        self.status.show_message(f"{doc.name}: {len(view.entities)} entities, "
-                                 f"{len(view.facts)} facts, {view.status}")
+        lost = len(view.orphaned) + sum(1 for n in view.notes if n.orphaned)
+        self.status.show_message(
+            f"{reveal(doc.name)}: {len(view.entities)} entities, {len(view.facts)} facts, "
+            f"{view.status}" + (f"; {lost} correction{'s' if lost != 1 else ''} or note"
+                                f"{'s' if lost != 1 else ''} no longer found in the text"
+                                if lost else ""))
         self.deferred_timer.start()
 
     def _hits_for(self, view: DocumentView, *, compute: bool) -> list[tuple[int, int]] | None:
@@ -124,6 +128,7 @@ class ReleasePresenter(QObject):
         self._pane_pending = False
         self.entity_pane.set_content(self.groups, self.visible_labels, view.facts,
                                      view.fact_statuses, view.notes)
+        self.entity_pane.set_orphans(view.orphaned)
 
     def _refresh_deferred(self) -> None:
         self.deferred_timer.stop()

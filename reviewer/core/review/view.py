@@ -83,6 +83,9 @@ class DocumentView:
             "notes": [{"id": n.id, "target": n.target, "target_key": n.target_key,
                        "start": n.start, "end": n.end, "quote": n.quote, "text": n.text,
                        "author": n.author, "orphaned": n.orphaned} for n in self.notes],
+            # Corrections made on an earlier text that this one no longer holds.
+            "orphaned_corrections": [{"id": c.id, "action": c.action, "label": c.label,
+                                      "text": c.text} for c in self.orphaned],
         }
 
 
