@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoCommand
 from reviewer.core.model import Correction, Document, Fact
 from reviewer.core.review import operations as ops
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.store import FactStatus, Note, StoreError
+from reviewer.core.store import FactStatus, Note, ReviewMove, StoreError
 from reviewer.ui.changes import ReviewChange
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,27 @@ class DiscardCorrectionsCommand(CorrectionCommand):
 
     def revert(self) -> None:
         ops.save_corrections(self.ws, self.corrections)
+
+
+class ReattachCommand(ReviewCommand):
+    """Move the review data of missing releases to the releases they became."""
+
+    def __init__(self, host: CommandHost, pairs: list[tuple[int, int]], text: str) -> None:
+        super().__init__(host, pairs[0][1], text)
+        self.pairs = pairs  # (missing release, release found)
+        self.moves: list[ReviewMove] = []
+
+    def apply(self) -> None:
+        self.moves = [self.ws.store.move_review(old, new) for old, new in self.pairs]
+
+    def revert(self) -> None:
+        for move in reversed(self.moves):
+            self.ws.store.undo_move_review(move)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, corrections=True, notes=True, facts=True,
+                            status=True, summary=True, reattached=True,
+                            reindex=tuple(new for _, new in self.pairs))
 
 
 class MergeAliasCommand(ReviewCommand):

@@ -16,6 +16,7 @@ from reviewer.core.model import Correction, Entity, Fact
 from reviewer.core.palette import LABEL_NAMES
 from reviewer.core.review import operations as ops
 from reviewer.core.review.groups import EntityGroup
+from reviewer.core.review.reattach import Match
 from reviewer.core.review.session import DocumentSession
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
@@ -117,6 +118,22 @@ class ReviewController(QObject):
             self.message.emit(READ_ONLY)
             return False
         return self.session is not None and self.view is not None
+
+    def editable_workspace(self) -> bool:
+        """Review data can be written (no release needs to be open)."""
+        if self.ws.readonly:
+            self.message.emit(READ_ONLY)
+            return False
+        return True
+
+    def reattach(self, matches: list[Match]) -> None:
+        """Move the review data of missing releases to the releases found in their place
+        (one undoable step); the first of them is shown."""
+        n = len(matches)
+        text = (f"Re-attach review data of {matches[0].missing.name}" if n == 1
+                else f"Re-attach review data of {n} releases")
+        self.undo_stack.push(cmd.ReattachCommand(
+            self, [(m.missing.doc.id, m.doc.id) for m in matches], text))
 
     def _doc(self) -> tuple[DocumentSession, DocumentView]:
         assert self.session is not None and self.view is not None

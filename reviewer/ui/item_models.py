@@ -21,6 +21,7 @@ from reviewer.core.controls import reveal
 from reviewer.core.model import LABEL_FIELDS, LABELS, Correction, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review.groups import EntityGroup
+from reviewer.core.review.reattach import MissingRelease
 from reviewer.core.search import Hit
 from reviewer.core.store import DocRecord, FactStatus, Note
 
@@ -29,6 +30,8 @@ DocIdRole = Qt.ItemDataRole.UserRole + 1
 PayloadRole = Qt.ItemDataRole.UserRole + 2
 QueryRole = Qt.ItemDataRole.UserRole + 3
 SnippetRole = Qt.ItemDataRole.UserRole + 4
+MissingRole = Qt.ItemDataRole.UserRole + 5  # a missing release's id (it cannot be opened)
+MISSING_FOLDER = "Missing, with review data"
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _INVALID = QModelIndex()
 
@@ -111,6 +114,28 @@ class LibraryModel(_TwoLevelModel):
         self._folders: list[str] = []
         self._docs: list[list[DocRecord]] = []
         self._counts: dict[int, int] = {}
+        # Releases whose files are gone, with review data: a last top row lists them.
+        self._missing: list[MissingRelease] = []
+        self._found_as: dict[int, str] = {}
+
+    def set_missing(self, missing: list[MissingRelease], found_as: dict[int, str]) -> None:
+        """The missing releases with review data (and where each was found again)."""
+        if [m.doc.id for m in missing] == [m.doc.id for m in self._missing] \
+                and found_as == self._found_as:
+            self._missing = list(missing)
+            return
+        top = len(self._folders)
+        if self._missing:
+            self.beginRemoveRows(QModelIndex(), top, top)
+            self._missing, self._found_as = [], {}
+            self.endRemoveRows()
+        if missing:
+            self.beginInsertRows(QModelIndex(), top, top)
+            self._missing, self._found_as = list(missing), dict(found_as)
+            self.endInsertRows()
+
+    def missing(self) -> list[MissingRelease]:
+        return list(self._missing)
 
     def counts(self) -> dict[int, int]:
         """Distinct entities per release, as far as they are known."""
@@ -150,12 +175,45 @@ class LibraryModel(_TwoLevelModel):
         return QModelIndex()
 
     def _top_count(self) -> int:
-        return len(self._folders)
+        return len(self._folders) + (1 if self._missing else 0)
 
     def _child_count(self, top: int) -> int:
-        return len(self._docs[top])
+        return len(self._docs[top]) if top < len(self._docs) else len(self._missing)
+
+    def _missing_data(self, child: int | None, col: int, role: int) -> Any:
+        if child is None:
+            if role == _DISPLAY:
+                return (MISSING_FOLDER, f"{len(self._missing)} missing", "")[col]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#AA3377"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip("Releases whose files are gone from the library folders, "
+                                     "with the review data kept for them. Click one to "
+                                     "re-attach it to where it went (Review > Missing "
+                                     "releases…).")
+            return None
+        m = self._missing[child]
+        if role == _DISPLAY:
+            return (reveal(m.title), "missing", "")[col]
+        if role == MissingRole:
+            return m.doc.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#888888"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            found = self._found_as.get(m.doc.id)
+            return plain_tooltip(reveal(
+                f"{m.doc.path}\nmissing; kept: {m.review.describe()}\n"
+                + (f"found again as {found}: click to re-attach" if found
+                   else "not found again under its name or title")))
+        return None
 
     def _data(self, top: int, child: int | None, col: int, role: int) -> Any:
+        if top >= len(self._folders):
+            return self._missing_data(child, col, role)
         if child is None:
             folder = self._folders[top]
             bucket = self._docs[top]

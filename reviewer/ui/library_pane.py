@@ -47,6 +47,7 @@ from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
     LibraryModel,
+    MissingRole,
     QueryRole,
     SearchResultsModel,
     SnippetRole,
@@ -192,6 +193,7 @@ class FacetTask(QRunnable):
 
 class LibraryPane(QWidget):
     documentActivated = Signal(int)
+    missingActivated = Signal(int)  # a missing release (with review data) was clicked
     queryChanged = Signal(str)
     facetsReady = Signal()
 
@@ -452,3 +454,5 @@ class LibraryPane(QWidget):
         doc_id = index.data(DocIdRole)
         if doc_id is not None:
             self.documentActivated.emit(int(doc_id))
+        elif index.data(MissingRole) is not None:
+            self.missingActivated.emit(int(index.data(MissingRole)))

@@ -119,6 +119,7 @@ class LibrarySync(QObject):
 
     def stop(self) -> None:
         """The window is closing: no more scans, nor the end of the one cancelled."""
+        self.watcher.blockSignals(True)  # a file changing now must not start a scan
         for timer in (self.reindex_timer, self.watch_timer, self.watch_batch_timer,
                       self.library_pane.timer):
             timer.stop()

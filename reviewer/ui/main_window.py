@@ -41,6 +41,7 @@ from reviewer.ui.keymap import Keymap
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.library_sync import LibrarySync
 from reviewer.ui.presenter import ReleasePresenter
+from reviewer.ui.reattach import ReattachFlow
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
 from reviewer.ui.status_bar import StatusBar
@@ -100,6 +101,9 @@ class MainWindow(QMainWindow):
         self.exporter = ExportFlow(ws, self.settings, self.controller, self.library_pane,
                                    self.status_bar, self)
         self.exports = self.exporter.exports
+        self.review_pool = worker_pool()  # finding moved releases, library entities
+        self.reattach = ReattachFlow(ws, self.controller, self.library_pane, self.status_bar,
+                                     self, self.review_pool)
         self.edits = EditActions(self.controller, self.presenter, self.status_bar, self,
                                  self.settings, self.keymap)
         self._build_actions()
@@ -170,6 +174,7 @@ class MainWindow(QMainWindow):
         self.presenter.titleChanged.connect(
             lambda t: self.setWindowTitle(f"{t} — Reviewer{self._read_only_suffix()}"))
         self.sync.scanFinished.connect(self.scanFinished)
+        self.sync.scanFinished.connect(lambda _r: self.reattach.check())
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
         self.status_combo.activated.connect(
@@ -252,6 +257,7 @@ class MainWindow(QMainWindow):
             self.scans.request()
         else:
             self.sync.refresh_library()
+            self.reattach.check()
 
     def settled(self) -> bool:
         """True once the start-up work after the first paint is done: the library's
@@ -261,6 +267,7 @@ class MainWindow(QMainWindow):
                 and not self.sync.watch_queue and not self.controller.loading
                 and self.load_pool.activeThreadCount() == 0
                 and self.library_pane.facet_pool.activeThreadCount() == 0
+                and not self.reattach.running
                 and not self.after_show_timer.isActive())
 
     # -- settings ------------------------------------------------------------------------
@@ -305,13 +312,13 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for part in (self.controller, self.presenter, self.sync, self.exporter):
+        for part in (self.controller, self.presenter, self.sync, self.exporter, self.reattach):
             part.stop()
         self.after_show_timer.stop()
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
-                 self.library_pane.facet_pool]
+                 self.library_pane.facet_pool, self.review_pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(
