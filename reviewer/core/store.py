@@ -79,6 +79,13 @@ MIGRATIONS: list[str] = [
         doc_id INTEGER PRIMARY KEY REFERENCES documents(id),
         text TEXT NOT NULL, updated_at REAL NOT NULL);
     """,
+    # 2: names the reviewer said are not the same entity (proposals not to show again)
+    """
+    CREATE TABLE distinct_names (
+        id INTEGER PRIMARY KEY, label TEXT NOT NULL DEFAULT '',
+        a TEXT NOT NULL, b TEXT NOT NULL, created_at REAL NOT NULL,
+        UNIQUE(label, a, b));
+    """,
 ]
 
 
@@ -457,6 +464,56 @@ class ReviewStore:
     def aliases(self) -> list[Alias]:
         return [Alias(r["canonical"], r["alias"], r["label"], r["id"])
                 for r in self._all("SELECT * FROM aliases ORDER BY id")]
+
+    def replace_aliases(self, remove: Iterable[int],
+                        add: Iterable[tuple[str, str, str]]) -> tuple[list[Alias], list[int]]:
+        """In one transaction: delete the alias rows `remove` and add (canonical, alias,
+        label) rows; returns (the rows deleted, the ids added), to undo it."""
+        with self._tx() as db:
+            removed = []
+            for alias_id in remove:
+                r = db.execute("SELECT * FROM aliases WHERE id=?", (alias_id,)).fetchone()
+                if r is not None:
+                    removed.append(Alias(r["canonical"], r["alias"], r["label"], r["id"]))
+                    db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+            added = []
+            for canonical, alias, label in add:
+                cur = db.execute("INSERT OR IGNORE INTO aliases(canonical, alias, label, "
+                                 "created_at) VALUES (?,?,?,?)",
+                                 (canonical, alias, label, _now()))
+                if cur.rowcount:
+                    added.append(_rowid(cur))
+            return removed, added
+
+    def restore_aliases(self, remove: Iterable[int], rows: Iterable[Alias]) -> None:
+        """Undo `replace_aliases`: delete the rows it added, put back those it deleted
+        (under their old ids)."""
+        with self._tx() as db:
+            for alias_id in remove:
+                db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+            for a in rows:
+                db.execute("INSERT OR REPLACE INTO aliases(id, canonical, alias, label, "
+                           "created_at) VALUES (?,?,?,?,?)",
+                           (a.id, a.canonical, a.alias, a.label, _now()))
+
+    # -- names that are not the same entity --------------------------------------
+    def add_distinct(self, label: str, a: str, b: str) -> int:
+        """The reviewer says `a` and `b` name different entities: no proposal again."""
+        a, b = sorted((a, b))
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO distinct_names(label, a, b, created_at) "
+                       "VALUES (?,?,?,?)", (label, a, b, _now()))
+            row = db.execute("SELECT id FROM distinct_names WHERE label=? AND a=? AND b=?",
+                             (label, a, b)).fetchone()
+            return int(row["id"])
+
+    def delete_distinct(self, distinct_id: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM distinct_names WHERE id=?", (distinct_id,))
+
+    def distinct_names(self) -> set[tuple[str, str, str]]:
+        """(label, a, b) pairs said to be different entities (a < b)."""
+        return {(r["label"], r["a"], r["b"]) for r in self._all("SELECT * FROM distinct_names")}
 
     # -- notes ---------------------------------------------------------------
     @staticmethod

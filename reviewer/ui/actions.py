@@ -172,6 +172,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                description="Edit the selected fact's value, status and note",
                menu="&Review", writes=True, view_keys=("F2",), view=FACTS_LIST),
     *[s for s in _label_specs() if s.menu == HIGHLIGHTS_MENU],
+    ActionSpec("library_entities", "Entities across releases", "show_library_entities",
+               keys=("Ctrl+Shift+A",), description="Entities across releases: aliases, "
+               "merge and split in the whole library", menu="&View"),
     ActionSpec("shortcuts", "Keyboard shortcuts…", "show_shortcuts",
                keys=(SK.HelpContents, "?"), description="Show this sheet", menu="&Help"),
 )

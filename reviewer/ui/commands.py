@@ -17,7 +17,7 @@ from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from reviewer.core.model import Correction, Document, Fact
+from reviewer.core.model import Alias, Correction, Document, Fact
 from reviewer.core.review import operations as ops
 from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import FactStatus, Note, ReviewMove, StoreError
@@ -125,6 +125,48 @@ class ReattachCommand(ReviewCommand):
         return ReviewChange(self.doc_id, corrections=True, notes=True, facts=True,
                             status=True, summary=True, reattached=True,
                             reindex=tuple(new for _, new in self.pairs))
+
+
+class RelinkCommand(ReviewCommand):
+    """Alias links replaced at once (a merge, a split or a new canonical name across the
+    library): the releases using those names are re-indexed, and the extractor's
+    lexicon (which applies links) changes."""
+
+    def __init__(self, host: CommandHost, doc_id: int, text: str, remove: list[int],
+                 add: list[tuple[str, str, str]], reindex: list[int]) -> None:
+        super().__init__(host, doc_id, text)
+        self.remove, self.add = remove, add
+        self.reindex = tuple(sorted(set(reindex) | {doc_id}))
+        self.removed: list[Alias] = []
+        self.added: list[int] = []
+
+    def apply(self) -> None:
+        self.removed, self.added = self.ws.store.replace_aliases(self.remove, self.add)
+
+    def revert(self) -> None:
+        self.ws.store.restore_aliases(self.added, self.removed)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True, lexicon=True, reindex=self.reindex)
+
+
+class DistinctCommand(ReviewCommand):
+    """Two names are not the same entity: the link is not proposed again."""
+
+    def __init__(self, host: CommandHost, doc_id: int, label: str, a: str, b: str) -> None:
+        super().__init__(host, doc_id, f"Not the same: {a[:30]} and {b[:30]}")
+        self.label, self.a, self.b = label, a, b
+        self.distinct_id: int | None = None
+
+    def apply(self) -> None:
+        self.distinct_id = self.ws.store.add_distinct(self.label, self.a, self.b)
+
+    def revert(self) -> None:
+        if self.distinct_id is not None:
+            self.ws.store.delete_distinct(self.distinct_id)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True)
 
 
 class MergeAliasCommand(ReviewCommand):

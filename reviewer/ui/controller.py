@@ -203,6 +203,27 @@ class ReviewController(QObject):
         self.undo_stack.push(cmd.MergeAliasCommand(self, session.doc_id, canonical, names,
                                                    label))
 
+    def _anchor(self, releases: list[int]) -> int | None:
+        """The release a library-wide change is shown on: the open one, else the first
+        release it concerns (undo shows it again)."""
+        if self.session is not None:
+            return self.session.doc_id
+        return releases[0] if releases else None
+
+    def relink(self, text: str, remove: list[int], add: list[tuple[str, str, str]],
+               reindex: list[int]) -> None:
+        """Replace alias links across the library (merge, split, canonical name)."""
+        doc_id = self._anchor(reindex)
+        if doc_id is not None and (remove or add):
+            self.undo_stack.push(cmd.RelinkCommand(self, doc_id, text, remove, add, reindex))
+
+    def mark_distinct(self, label: str, a: str, b: str, releases: list[int] | None = None
+                      ) -> None:
+        """`a` and `b` are different entities: not proposed as one again."""
+        doc_id = self._anchor(releases or [])
+        if doc_id is not None:
+            self.undo_stack.push(cmd.DistinctCommand(self, doc_id, label, a, b))
+
     def split(self, group: EntityGroup) -> None:
         session = self._doc()[0]
         if not ops.aliases_of(self.ws, group.canonical):

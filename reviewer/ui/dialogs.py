@@ -201,3 +201,34 @@ class LabelAllDialog(_Dialog):
     def label(self) -> str:
         item = self.labels.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else LABELS[0]
+
+
+class CanonicalDialog(_Dialog):
+    """Which name a merged entity goes by: every name, with its releases and mentions."""
+
+    def __init__(self, parent: QWidget | None, label: str,
+                 names: list[tuple[str, int, int]], default: str) -> None:
+        """`names`: (name, releases, mentions)."""
+        super().__init__(parent, "Link as one entity")
+        self.names = QListWidget()
+        self.names.setObjectName("canonicalChoice")
+        for name, releases, mentions in names:
+            item = QListWidgetItem(reveal(
+                f"{name}  —  {releases} release{'s' if releases != 1 else ''}, "
+                f"{mentions} mention{'s' if mentions != 1 else ''}"))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.names.addItem(item)
+            if name == default:
+                self.names.setCurrentItem(item)
+        self.names.itemDoubleClicked.connect(lambda _i: self.accept())
+        n = len(names)
+        self.layout_.addWidget(plain_label(
+            f"These {n} names become one {LABEL_NAMES.get(label, label)} in every release and "
+            "in memos. The name it goes by (its canonical name):"))
+        self.layout_.addWidget(self.names, 1)
+        self.layout_.addWidget(self.buttons)
+        self.resize(460, 300)
+
+    def canonical(self) -> str:
+        item = self.names.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""

@@ -14,6 +14,7 @@ from reviewer.ui.actions import SPECS
 from reviewer.ui.controller import ReviewController
 from reviewer.ui.dialogs import FactDialog, LabelAllDialog, NameDialog, NoteDialog
 from reviewer.ui.keymap import Keymap
+from reviewer.ui.library_entities import LibraryEntities
 from reviewer.ui.presenter import ReleasePresenter
 from reviewer.ui.settings import Settings
 from reviewer.ui.status_bar import StatusBar
@@ -28,6 +29,7 @@ class EditActions:
                  keymap: Keymap) -> None:
         self.controller, self.presenter = controller, presenter
         self.settings, self.keymap = settings, keymap
+        self.library_entities: LibraryEntities | None = None  # set by the window
         self.doc_pane, self.entity_pane = presenter.doc_pane, presenter.entity_pane
         self.status, self.window = status, window
         doc_pane, entity_pane = self.doc_pane, self.entity_pane
@@ -36,6 +38,7 @@ class EditActions:
         entity_pane.tree.labelRequested.connect(self.retype_selected_groups)
         entity_pane.tree.rejectRequested.connect(self.reject_selected_groups)
         entity_pane.proposalConfirmed.connect(self.confirm_link)
+        entity_pane.proposalRejected.connect(self.reject_link)
         entity_pane.discardRequested.connect(self.discard_corrections)
         entity_pane.facts.factKey.connect(self._fact_key)
         entity_pane.facts.doubleClicked.connect(lambda _i: self.edit_fact())
@@ -133,7 +136,16 @@ class EditActions:
         ctl.label_all(needle, label, scope)
 
     # -- aliases -------------------------------------------------------------------------
+    def _in_library_entities(self) -> LibraryEntities | None:
+        le = self.library_entities
+        return le if le is not None and self._focused(le.view.tree) else None
+
     def merge_selected(self) -> None:
+        """Ctrl+M: the selected entities of the release, or of the library's entities."""
+        le = self._in_library_entities()
+        if le is not None:
+            le.merge_selected()
+            return
         groups = self.entity_pane.selected_groups()
         if len(groups) < 2 or not self.controller.editable():
             self.status.show_message("Select two or more entities to merge.")
@@ -147,7 +159,15 @@ class EditActions:
         if self.controller.editable():
             self.controller.merge(canonical, [alias], label)
 
+    def reject_link(self, canonical: str, alias: str, label: str) -> None:
+        if self.controller.editable():
+            self.controller.mark_distinct(label, canonical, alias)
+
     def split_selected(self) -> None:
+        le = self._in_library_entities()
+        if le is not None:
+            le.split_selected()
+            return
         g = self.entity_pane.current_group()
         if g is not None and self.controller.editable():
             self.controller.split(g)

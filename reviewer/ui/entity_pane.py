@@ -165,6 +165,7 @@ class SummaryBox(QWidget):
 class EntityPane(QWidget):
     groupSelected = Signal(object)  # EntityGroup | None
     proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
+    proposalRejected = Signal(str, str, str)  # canonical, alias, label: not the same
     discardRequested = Signal(object)  # list[Correction]: orphaned ones to discard
 
     def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None) -> None:
@@ -189,8 +190,15 @@ class EntityPane(QWidget):
         self.proposals.setModel(self.proposal_model)
         self.proposals.setMaximumHeight(70)
         self.confirm_button = QPushButton("Confirm link")
+        self.confirm_button.setObjectName("confirmLink")
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_proposal)
+        self.reject_button = QPushButton("Not the same")
+        self.reject_button.setObjectName("rejectLink")
+        self.reject_button.setToolTip("These names are different entities: do not propose "
+                                      "this link again (undoable)")
+        self.reject_button.setEnabled(False)
+        self.reject_button.clicked.connect(self.reject_proposal)
         self.proposals.doubleClicked.connect(lambda _i: self.confirm_proposal())
 
         self.facts = _FactTable(self.keymap)
@@ -213,7 +221,11 @@ class EntityPane(QWidget):
         lay.addWidget(self.tree, 1)
         lay.addWidget(_title("Proposed links"))
         lay.addWidget(self.proposals)
-        lay.addWidget(self.confirm_button)
+        links = QHBoxLayout()
+        links.setContentsMargins(0, 0, 0, 0)
+        links.addWidget(self.confirm_button, 1)
+        links.addWidget(self.reject_button, 1)
+        lay.addLayout(links)
         facts = QWidget()
         fl = QVBoxLayout(facts)
         fl.setContentsMargins(0, 0, 0, 0)
@@ -343,6 +355,7 @@ class EntityPane(QWidget):
             item.setEditable(False)
             self.proposal_model.appendRow(item)
         self.confirm_button.setEnabled(bool(proposals))
+        self.reject_button.setEnabled(bool(proposals))
 
     def current_group(self) -> EntityGroup | None:
         return self.entity_model.group(self.tree.currentIndex())
@@ -371,13 +384,24 @@ class EntityPane(QWidget):
     def current_note(self):  # -> Note | None
         return self.note_model.note(self.notes.currentIndex().row())
 
-    def confirm_proposal(self) -> None:
+    def _chosen_proposal(self) -> tuple[str, str, str] | None:
         idx = self.proposals.currentIndex()
         if not idx.isValid() and self.proposal_model.rowCount():
             idx = self.proposal_model.index(0, 0)
-        if idx.isValid():
-            canonical, alias, label = idx.data(PayloadRole)
-            self.proposalConfirmed.emit(canonical, alias, label)
+        if not idx.isValid():
+            return None
+        canonical, alias, label = idx.data(PayloadRole)
+        return str(canonical), str(alias), str(label)
+
+    def confirm_proposal(self) -> None:
+        chosen = self._chosen_proposal()
+        if chosen is not None:
+            self.proposalConfirmed.emit(*chosen)
+
+    def reject_proposal(self) -> None:
+        chosen = self._chosen_proposal()
+        if chosen is not None:
+            self.proposalRejected.emit(*chosen)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.groupSelected.emit(self.entity_model.group(current))

@@ -38,6 +38,7 @@ from reviewer.ui.edits import EditActions
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.export_flow import ExportFlow
 from reviewer.ui.keymap import Keymap
+from reviewer.ui.library_entities import LibraryEntities, LibraryEntitiesPane
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.library_sync import LibrarySync
 from reviewer.ui.presenter import ReleasePresenter
@@ -104,8 +105,13 @@ class MainWindow(QMainWindow):
         self.review_pool = worker_pool()  # finding moved releases, library entities
         self.reattach = ReattachFlow(ws, self.controller, self.library_pane, self.status_bar,
                                      self, self.review_pool)
+        self.entities_pane = LibraryEntitiesPane()
+        self.library_entities = LibraryEntities(ws, self.controller, self.library_pane,
+                                                self.status_bar, self.entities_pane,
+                                                self.review_pool, self)
         self.edits = EditActions(self.controller, self.presenter, self.status_bar, self,
                                  self.settings, self.keymap)
+        self.edits.library_entities = self.library_entities
         self._build_actions()
         self._build_docks()
         self._wire()
@@ -163,6 +169,12 @@ class MainWindow(QMainWindow):
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
+        self.entities_dock = QDockWidget("Entities across releases", self)
+        self.entities_dock.setObjectName("entitiesDock")
+        self.entities_dock.setWidget(self.entities_pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.entities_dock)
+        self.entities_dock.hide()
+        self.entities_dock.visibilityChanged.connect(self._entities_shown)
         view_menu = self.menus["&View"]
         view_menu.addSeparator()
         view_menu.addAction(self.error_dock.toggleViewAction())
@@ -175,12 +187,22 @@ class MainWindow(QMainWindow):
             lambda t: self.setWindowTitle(f"{t} — Reviewer{self._read_only_suffix()}"))
         self.sync.scanFinished.connect(self.scanFinished)
         self.sync.scanFinished.connect(lambda _r: self.reattach.check())
+        self.sync.scanFinished.connect(lambda _r: self.library_entities.library_changed())
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
         self.status_combo.activated.connect(
             lambda i: self.edits.set_status(self.status_combo.itemText(i)))
         self.doc_pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doc_pane.customContextMenuRequested.connect(self._context_menu)
+
+    def show_library_entities(self) -> None:
+        """View > Entities across releases: the dock, its filter focused."""
+        self.entities_dock.show()
+        self.entities_pane.filter.setFocus()
+
+    def _entities_shown(self, visible: bool) -> None:
+        if visible and not self.library_entities.active:
+            self.library_entities.refresh()
 
     # -- the open release ----------------------------------------------------------------
     @property
@@ -267,7 +289,7 @@ class MainWindow(QMainWindow):
                 and not self.sync.watch_queue and not self.controller.loading
                 and self.load_pool.activeThreadCount() == 0
                 and self.library_pane.facet_pool.activeThreadCount() == 0
-                and not self.reattach.running
+                and not self.reattach.running and not self.library_entities.running
                 and not self.after_show_timer.isActive())
 
     # -- settings ------------------------------------------------------------------------
@@ -312,7 +334,8 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for part in (self.controller, self.presenter, self.sync, self.exporter, self.reattach):
+        for part in (self.controller, self.presenter, self.sync, self.exporter, self.reattach,
+                     self.library_entities):
             part.stop()
         self.after_show_timer.stop()
         self.hide()

@@ -147,11 +147,12 @@ class ReleasePresenter(QObject):
         the entities' names and the stored aliases)."""
         all_groups = [g for gs in self.groups.values() for g in gs]
         aliases = self.ws.store.aliases()
+        distinct = self.ws.store.distinct_names()
         key = (tuple((g.label, g.canonical, tuple(m.text for m in g.mentions))
                      for g in all_groups),
-               tuple((a.canonical, a.alias, a.label) for a in aliases))
+               tuple((a.canonical, a.alias, a.label) for a in aliases), frozenset(distinct))
         if key != self._proposal_key:
-            self._proposals = alias_proposals(all_groups, aliases)
+            self._proposals = alias_proposals(all_groups, aliases, distinct)
             self._proposal_key = key
         self.entity_pane.set_proposals(self._proposals)
 

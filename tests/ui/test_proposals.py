@@ -58,3 +58,20 @@ def test_confirming_a_proposal_merges_and_removes_it(window, qtbot) -> None:
     window.undo_stack.undo()
     assert window.ws.store.aliases() == []
     qtbot.waitUntil(lambda: "Dung  →  Nguyen Quoc Dung" in proposal_rows(window))
+
+
+def test_not_the_same_stops_a_proposal_and_undoes(window, qtbot) -> None:
+    show(window, SECOND)
+    ep = window.entity_pane
+    assert ep.reject_button.isEnabled()
+    row = proposal_rows(window).index("Dung  →  Nguyen Quoc Dung")
+    click_row(qtbot, ep.proposals, row)
+    qtbot.mouseClick(ep.reject_button, Qt.MouseButton.LeftButton)
+    assert window.ws.store.distinct_names() == {("PERSON", "Dung", "Nguyen Quoc Dung")}
+    assert window.ws.store.aliases() == []  # nothing linked
+    qtbot.waitUntil(lambda: "Dung  →  Nguyen Quoc Dung" not in proposal_rows(window))
+    assert "Yoshihide Suga  →  Suga Yoshihide" in proposal_rows(window)
+    assert "Dung" in group_names(window, "PERSON")
+    window.undo_stack.undo()
+    assert window.ws.store.distinct_names() == set()
+    qtbot.waitUntil(lambda: "Dung  →  Nguyen Quoc Dung" in proposal_rows(window))

@@ -24,7 +24,7 @@ from reviewer.core.analysis import analyse
 from reviewer.core.documents import loaders
 from reviewer.core.documents.dates import iso_to_datetime
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.model import BOILERPLATE
+from reviewer.core.model import BOILERPLATE, NAMED_LABELS
 from reviewer.core.search.index import (
     IndexRecord,
     SearchIndex,
@@ -117,12 +117,16 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
     if limited:
         rec.warnings.append(limited)
     values: dict[str, list[str]] = {}
+    mentions: dict[str, dict[str, int]] = {}
     for ent in extraction.entities:
         name = ent.canonical or ent.text
         bucket = values.setdefault(ent.label, [])
         if name not in bucket:
             bucket.append(name)
-    rec.entities = values
+        if ent.label in NAMED_LABELS:
+            written = mentions.setdefault(ent.label, {})
+            written[ent.text] = written.get(ent.text, 0) + 1
+    rec.entities, rec.mentions = values, mentions
     return rec
 
 
@@ -164,7 +168,7 @@ def _index_chunk(directory: str, items: list[tuple[str, int]]
     if segment is None and docs:
         return None, None
     for rec in recs:  # the scanning process needs none of this: a lighter trip back
-        rec.postings, rec.entities = None, {}
+        rec.postings, rec.entities, rec.mentions = None, {}, {}
     return segment, recs
 
 
