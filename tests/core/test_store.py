@@ -40,9 +40,9 @@ def test_migration_runs_once_and_backs_up_first(tmp_path: Path, monkeypatch) -> 
     extra = "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT)"
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, extra])
     s = ReviewStore(path)
-    assert s.version == len(store_mod.MIGRATIONS)
-    assert [n.text for n in s.notes(doc)] == ["keep me"]
     n = len(store_mod.MIGRATIONS)
+    assert s.version == n
+    assert [n.text for n in s.notes(doc)] == ["keep me"]
     backups = list((tmp_path / "backups").glob(f"*before-migration-{n}*"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
