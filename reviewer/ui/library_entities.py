@@ -360,6 +360,8 @@ class LibraryEntities(QObject):
             pairs = name_pairs(entities, cache)
             return entities, library_proposals(entities, pairs, ws.store.distinct_names())
 
+        if not self.entities:
+            self.view.count.setText("listing…")
         task = CallTask(work, "listing the library's entities")
         task.signals.done.connect(lambda result, n=serial: self._computed(n, result))
         task.signals.failed.connect(

@@ -162,11 +162,10 @@ def name_pairs(entities: list[LibraryEntity], cache: PairCache | None = None) ->
 
 
 def _link_names(label: str, names: dict[str, set[int]]) -> NamePairs:
-    per_doc: dict[str, list[Entity]] = {}
-    for name, releases in names.items():
-        for doc_id in releases:
-            per_doc.setdefault(str(doc_id), []).append(Entity(0, 0, label, name))
-    result = link(per_doc)
+    """The linker on each name once (what it finds between names does not depend on where
+    they occur), except the acronym rule: an acronym beside its definition counts only
+    when the two share a release."""
+    result = link({"library": [Entity(0, 0, label, name) for name in names]})
     pairs: NamePairs = {}
 
     def add(x: str, y: str, reason: str) -> None:
@@ -178,8 +177,11 @@ def _link_names(label: str, names: dict[str, set[int]]) -> NamePairs:
         add(p.a, p.b, REASONS.get(p.reason, p.reason))
     for rec in result.entities:  # names the linker merges by itself (case, accents…)
         for other in rec.aliases:
-            add(rec.name, other, REASONS["normalised"]
-                if norm_key(other) == norm_key(rec.name) else "acronym")
+            if norm_key(other) == norm_key(rec.name):
+                add(rec.name, other, REASONS["normalised"])
+            elif (other.isupper() != rec.name.isupper()
+                  and names.get(other, set()) & names.get(rec.name, set())):
+                add(rec.name, other, "acronym")
     return pairs
 
 
