@@ -422,6 +422,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     print()
     for e in view.entities:
         print(f"{e.start:6}-{e.end:<6} {e.label:9} {e.text}")
+    if view.facts:
+        print("\nfacts:")
+        for r in view.fact_reviews():
+            edited = f" (extracted: {r.extracted})" if r.edited else ""
+            note = f"\n{'':18}note: {r.note}" if r.note else ""
+            print(f"  {r.fact.kind:9} [{r.status}] {r.value}{edited}{note}")
+    if view.notes:
+        print("\nnotes:")
+        for n in view.notes:
+            on = f"“{n.quote}”" if n.quote else (n.target_key or "the release")
+            by = f" ({n.author})" if n.author else ""
+            print(f"  on {on}{by}: {n.text}")
     return 0
 
 

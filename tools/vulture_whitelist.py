@@ -51,10 +51,12 @@ extractor_dialog.CurveChart.paintEvent
 controller.ReviewController.open_next_unreviewed
 edits.EditActions.apply_label, edits.EditActions.resize_entity
 edits.EditActions.merge_selected, edits.EditActions.split_selected
+edits.EditActions.change_reviewer_name
 library_pane.LibraryPane.focus_search
 library_sync.LibrarySync.choose_folder, library_sync.LibrarySync.fill_recent_menu
 library_sync.LibrarySync.reextract_library, workers.ScanController.request_entities
 main_window.MainWindow.fill_history_menu, main_window.MainWindow.show_shortcuts
+main_window.MainWindow.show_library_entities
 presenter.ReleasePresenter.set_label_visible, presenter.ReleasePresenter.step_mention
 # Kept alive on purpose: a runnable's signals outlive the runnable
 workers.ScanController._signals

@@ -12,6 +12,10 @@ LABELS: tuple[str, ...] = (
     "PERSON", "ORG", "PLACE", "NORP", "DATE", "MONEY", "PERCENT", "EVENT", "DOCUMENT",
 )
 
+#: Labels that name someone or something (not a date or an amount): names the library
+#: lists across releases, links as aliases and proposes to link.
+NAMED_LABELS: tuple[str, ...] = ("PERSON", "ORG", "PLACE", "NORP", "EVENT", "DOCUMENT")
+
 #: Whoosh field name for each entity label.
 LABEL_FIELDS: dict[str, str] = {
     "PERSON": "person", "ORG": "org", "PLACE": "place", "NORP": "norp", "DATE": "dates",

@@ -46,14 +46,12 @@ LABEL_NAMES: dict[str, str] = {
     "PERCENT": "Percentage", "EVENT": "Event", "DOCUMENT": "Document / law",
 }
 
-#: One-key shortcuts for labelling a selection (also shown in the legend).
+#: The default one-key shortcuts for labelling a selection (the user can rebind them in
+#: the window; the legend shows the keys in use).
 LABEL_KEYS: dict[str, str] = {
     "PERSON": "P", "ORG": "O", "PLACE": "L", "NORP": "N", "DATE": "D",
     "MONEY": "M", "PERCENT": "%", "EVENT": "E", "DOCUMENT": "C",
 }
-
-#: Label for each key (the review workspace's label keys).
-KEY_LABELS: dict[str, str] = {key: label for label, key in LABEL_KEYS.items()}
 
 #: Second visual cue besides colour: an underline style per label (names, not toolkit
 #: constants, so core stays GUI-free; the GUI maps them to QTextCharFormat styles).
@@ -65,6 +63,8 @@ LABEL_UNDERLINES: dict[str, str] = {
 
 #: Boilerplate text (About…, contacts, disclaimers) is de-emphasised in this grey.
 BOILERPLATE_COLOR = "#8A8A8A"
+#: A direction control (right-to-left override…) is shown as a stand-in on this colour.
+CONTROL_COLOR = "#C0392B"
 #: Search hits outside any entity get this marker background.
 HIT_COLOR = "#FFE9A8"
 

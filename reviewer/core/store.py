@@ -106,6 +106,13 @@ MIGRATIONS: list[str] = [
         key TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
         pinned_at REAL NOT NULL);
     """,
+    # 4: names the reviewer said are not the same entity (proposals not to show again)
+    """
+    CREATE TABLE distinct_names (
+        id INTEGER PRIMARY KEY, label TEXT NOT NULL DEFAULT '',
+        a TEXT NOT NULL, b TEXT NOT NULL, created_at REAL NOT NULL,
+        UNIQUE(label, a, b));
+    """,
 ]
 
 #: Statuses whose releases keep the extractor's entities they were reviewed with.
@@ -204,6 +211,45 @@ class Note:
     orphaned: bool = False
     before: str = ""
     after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCounts:
+    """What a reviewer left on one release."""
+
+    corrections: int = 0
+    notes: int = 0
+    facts: int = 0  # facts verified, disputed or edited
+    summary: bool = False
+    status: str = "unreviewed"
+
+    def __bool__(self) -> bool:
+        return bool(self.corrections or self.notes or self.facts or self.summary
+                    or self.status != "unreviewed")
+
+    def describe(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'s' if count != 1 else ''}"
+        parts = [n(self.corrections, "correction") if self.corrections else "",
+                 n(self.notes, "note") if self.notes else "",
+                 n(self.facts, "fact check") if self.facts else "",
+                 "a summary" if self.summary else "",
+                 self.status if self.status != "unreviewed" else ""]
+        return ", ".join(p for p in parts if p) or "no review data"
+
+
+@dataclass(slots=True)
+class ReviewMove:
+    """Review data moved from one release row to another (to move it back)."""
+
+    old_id: int
+    new_id: int
+    corrections: list[int]
+    notes: list[int]
+    facts: list[str]
+    summary: bool
+    old_status: str  # the old row's status
+    new_status: str  # the new row's status before the move
 
 
 @dataclass(slots=True)
@@ -769,6 +815,56 @@ class ReviewStore:
         return [Alias(r["canonical"], r["alias"], r["label"], r["id"])
                 for r in self._all("SELECT * FROM aliases ORDER BY id")]
 
+    def replace_aliases(self, remove: Iterable[int],
+                        add: Iterable[tuple[str, str, str]]) -> tuple[list[Alias], list[int]]:
+        """In one transaction: delete the alias rows `remove` and add (canonical, alias,
+        label) rows; returns (the rows deleted, the ids added), to undo it."""
+        with self._tx() as db:
+            removed = []
+            for alias_id in remove:
+                r = db.execute("SELECT * FROM aliases WHERE id=?", (alias_id,)).fetchone()
+                if r is not None:
+                    removed.append(Alias(r["canonical"], r["alias"], r["label"], r["id"]))
+                    db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+            added = []
+            for canonical, alias, label in add:
+                cur = db.execute("INSERT OR IGNORE INTO aliases(canonical, alias, label, "
+                                 "created_at) VALUES (?,?,?,?)",
+                                 (canonical, alias, label, _now()))
+                if cur.rowcount:
+                    added.append(_rowid(cur))
+            return removed, added
+
+    def restore_aliases(self, remove: Iterable[int], rows: Iterable[Alias]) -> None:
+        """Undo `replace_aliases`: delete the rows it added, put back those it deleted
+        (under their old ids)."""
+        with self._tx() as db:
+            for alias_id in remove:
+                db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+            for a in rows:
+                db.execute("INSERT OR REPLACE INTO aliases(id, canonical, alias, label, "
+                           "created_at) VALUES (?,?,?,?,?)",
+                           (a.id, a.canonical, a.alias, a.label, _now()))
+
+    # -- names that are not the same entity --------------------------------------
+    def add_distinct(self, label: str, a: str, b: str) -> int:
+        """The reviewer says `a` and `b` name different entities: no proposal again."""
+        a, b = sorted((a, b))
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO distinct_names(label, a, b, created_at) "
+                       "VALUES (?,?,?,?)", (label, a, b, _now()))
+            row = db.execute("SELECT id FROM distinct_names WHERE label=? AND a=? AND b=?",
+                             (label, a, b)).fetchone()
+            return int(row["id"])
+
+    def delete_distinct(self, distinct_id: int) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM distinct_names WHERE id=?", (distinct_id,))
+
+    def distinct_names(self) -> set[tuple[str, str, str]]:
+        """(label, a, b) pairs said to be different entities (a < b)."""
+        return {(r["label"], r["a"], r["b"]) for r in self._all("SELECT * FROM distinct_names")}
+
     # -- notes ---------------------------------------------------------------
     @staticmethod
     def _note(r: sqlite3.Row) -> Note:
@@ -842,6 +938,70 @@ class ReviewStore:
     def summary(self, doc_id: int) -> str | None:
         row = self._one("SELECT text FROM summaries WHERE doc_id=?", (doc_id,))
         return row["text"] if row else None
+
+    # -- review data of moved releases ---------------------------------------------
+    def review_counts(self, doc_ids: Iterable[int] | None = None) -> dict[int, ReviewCounts]:
+        """What the reviewer left on each release (`doc_ids`, or every release that has
+        anything); releases with nothing are left out."""
+        def per_doc(sql: str) -> dict[int, int]:
+            return {r[0]: r[1] for r in self._all(sql)}
+        corrections = per_doc("SELECT doc_id, COUNT(*) FROM corrections GROUP BY doc_id")
+        notes = per_doc("SELECT doc_id, COUNT(*) FROM notes GROUP BY doc_id")
+        facts = per_doc("SELECT doc_id, COUNT(*) FROM fact_status WHERE status != "
+                        "'unverified' OR value IS NOT NULL OR note != '' GROUP BY doc_id")
+        summaries = {r[0] for r in self._all("SELECT doc_id FROM summaries")}
+        statuses = {r[0]: r[1] for r in self._all(
+            "SELECT id, status FROM documents WHERE status != 'unreviewed'")}
+        ids = (set(corrections) | set(notes) | set(facts) | summaries | set(statuses)) \
+            if doc_ids is None else set(doc_ids)
+        out = {i: ReviewCounts(corrections.get(i, 0), notes.get(i, 0), facts.get(i, 0),
+                               i in summaries, statuses.get(i, "unreviewed")) for i in ids}
+        return {i: c for i, c in out.items() if c}
+
+    def move_review(self, old_id: int, new_id: int) -> ReviewMove:
+        """Move everything the reviewer left on release `old_id` (a missing row) to
+        `new_id` (the same release found again, moved and edited): corrections, notes,
+        fact statuses, the summary and the review status. The new row's own facts and
+        summary, if any, stay where the old ones would go."""
+        with self._tx() as db:
+            corrections = [r[0] for r in db.execute(
+                "SELECT id FROM corrections WHERE doc_id=?", (old_id,))]
+            notes = [r[0] for r in db.execute("SELECT id FROM notes WHERE doc_id=?", (old_id,))]
+            taken = {r[0] for r in db.execute(
+                "SELECT fact_key FROM fact_status WHERE doc_id=?", (new_id,))}
+            facts = [r[0] for r in db.execute(
+                "SELECT fact_key FROM fact_status WHERE doc_id=?", (old_id,)) if r[0] not in taken]
+            summary = (db.execute("SELECT 1 FROM summaries WHERE doc_id=?", (old_id,)).fetchone()
+                       is not None and db.execute("SELECT 1 FROM summaries WHERE doc_id=?",
+                                                  (new_id,)).fetchone() is None)
+            old_status = db.execute("SELECT status FROM documents WHERE id=?",
+                                    (old_id,)).fetchone()[0]
+            new_status = db.execute("SELECT status FROM documents WHERE id=?",
+                                    (new_id,)).fetchone()[0]
+            move = ReviewMove(old_id, new_id, corrections, notes, facts, summary, old_status,
+                              new_status)
+            self._shift(db, move, old_id, new_id)
+            if new_status == "unreviewed":
+                db.execute("UPDATE documents SET status=? WHERE id=?", (old_status, new_id))
+            db.execute("UPDATE documents SET status='unreviewed' WHERE id=?", (old_id,))
+        return move
+
+    def undo_move_review(self, move: ReviewMove) -> None:
+        """Put review data moved by `move_review` back on its old row."""
+        with self._tx() as db:
+            self._shift(db, move, move.new_id, move.old_id)
+            db.execute("UPDATE documents SET status=? WHERE id=?", (move.new_status, move.new_id))
+            db.execute("UPDATE documents SET status=? WHERE id=?", (move.old_status, move.old_id))
+
+    @staticmethod
+    def _shift(db: sqlite3.Connection, move: ReviewMove, src: int, dst: int) -> None:
+        for table, ids in (("corrections", move.corrections), ("notes", move.notes)):
+            db.executemany(f"UPDATE {table} SET doc_id=? WHERE id=? AND doc_id=?",
+                           [(dst, i, src) for i in ids])
+        db.executemany("UPDATE fact_status SET doc_id=? WHERE doc_id=? AND fact_key=?",
+                       [(dst, src, k) for k in move.facts])
+        if move.summary:
+            db.execute("UPDATE summaries SET doc_id=? WHERE doc_id=?", (dst, src))
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

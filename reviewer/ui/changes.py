@@ -19,14 +19,16 @@ class ReviewChange:
     notes: bool = False
     status: bool = False  # the release's review status
     summary: bool = False  # the reviewer's summary
+    reattached: bool = False  # review data moved between releases (a moved release)
     reindex: tuple[int, ...] = ()  # releases whose index entries are now stale
 
     @property
     def summary_only(self) -> bool:
         return self.summary and not (self.corrections or self.lexicon or self.aliases
-                                     or self.facts or self.notes or self.status)
+                                     or self.facts or self.notes or self.status
+                                     or self.reattached)
 
     @property
     def library_list(self) -> bool:
         """Whether the library list (statuses, counts) shows something that changed."""
-        return self.status or self.aliases or self.lexicon
+        return self.status or self.aliases or self.lexicon or self.reattached

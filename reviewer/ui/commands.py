@@ -18,10 +18,10 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand
 
 from reviewer.core.analysis import Base
-from reviewer.core.model import Correction, Document, Fact
+from reviewer.core.model import Alias, Correction, Document, Fact
 from reviewer.core.review import operations as ops
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.store import EntityPin, FactStatus, Note, StoreError
+from reviewer.core.store import EntityPin, FactStatus, Note, ReviewMove, StoreError
 from reviewer.ui.changes import ReviewChange
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,80 @@ class CorrectionCommand(ReviewCommand):
                             reindex=self.reindex)
 
 
+class DiscardCorrectionsCommand(CorrectionCommand):
+    """Discard corrections (ones that no longer fit the text): a correction command
+    the other way round."""
+
+    def apply(self) -> None:
+        ops.delete_corrections(self.ws, self.corrections)
+
+    def revert(self) -> None:
+        ops.save_corrections(self.ws, self.corrections)
+
+
+class ReattachCommand(ReviewCommand):
+    """Move the review data of missing releases to the releases they became."""
+
+    def __init__(self, host: CommandHost, pairs: list[tuple[int, int]], text: str) -> None:
+        super().__init__(host, pairs[0][1], text)
+        self.pairs = pairs  # (missing release, release found)
+        self.moves: list[ReviewMove] = []
+
+    def apply(self) -> None:
+        self.moves = [self.ws.store.move_review(old, new) for old, new in self.pairs]
+
+    def revert(self) -> None:
+        for move in reversed(self.moves):
+            self.ws.store.undo_move_review(move)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, corrections=True, notes=True, facts=True,
+                            status=True, summary=True, reattached=True,
+                            reindex=tuple(new for _, new in self.pairs))
+
+
+class RelinkCommand(ReviewCommand):
+    """Alias links replaced at once (a merge, a split or a new canonical name across the
+    library): the releases using those names are re-indexed, and the extractor's
+    lexicon (which applies links) changes."""
+
+    def __init__(self, host: CommandHost, doc_id: int, text: str, remove: list[int],
+                 add: list[tuple[str, str, str]], reindex: list[int]) -> None:
+        super().__init__(host, doc_id, text)
+        self.remove, self.add = remove, add
+        self.reindex = tuple(sorted(set(reindex) | {doc_id}))
+        self.removed: list[Alias] = []
+        self.added: list[int] = []
+
+    def apply(self) -> None:
+        self.removed, self.added = self.ws.store.replace_aliases(self.remove, self.add)
+
+    def revert(self) -> None:
+        self.ws.store.restore_aliases(self.added, self.removed)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True, lexicon=True, reindex=self.reindex)
+
+
+class DistinctCommand(ReviewCommand):
+    """Two names are not the same entity: the link is not proposed again."""
+
+    def __init__(self, host: CommandHost, doc_id: int, label: str, a: str, b: str) -> None:
+        super().__init__(host, doc_id, f"Not the same: {a[:30]} and {b[:30]}")
+        self.label, self.a, self.b = label, a, b
+        self.distinct_id: int | None = None
+
+    def apply(self) -> None:
+        self.distinct_id = self.ws.store.add_distinct(self.label, self.a, self.b)
+
+    def revert(self) -> None:
+        if self.distinct_id is not None:
+            self.ws.store.delete_distinct(self.distinct_id)
+
+    def change(self) -> ReviewChange:
+        return ReviewChange(self.doc_id, aliases=True)
+
+
 class MergeAliasCommand(ReviewCommand):
     def __init__(self, host: CommandHost, doc_id: int, canonical: str, names: list[str],
                  label: str) -> None:
@@ -144,9 +218,12 @@ class SplitAliasCommand(ReviewCommand):
 
 
 class FactStatusCommand(ReviewCommand):
+    """A fact's status, or (`edit`) its status, value and note at once."""
+
     def __init__(self, host: CommandHost, doc_id: int, fact: Fact, status: str,
-                 value: str | None, note: str) -> None:
-        super().__init__(host, doc_id, f"Mark fact {status}: {fact.summary()[:40]}")
+                 value: str | None, note: str, *, edit: bool = False) -> None:
+        super().__init__(host, doc_id, f"Edit fact: {(value or fact.summary())[:40]}" if edit
+                         else f"Mark fact {status}: {fact.summary()[:40]}")
         self.fact, self.status, self.value, self.note = fact, status, value, note
         self.previous: FactStatus | None = None
         self._done_once = False
@@ -171,17 +248,18 @@ class FactStatusCommand(ReviewCommand):
 
 class AddNoteCommand(ReviewCommand):
     def __init__(self, host: CommandHost, doc: Document, text: str, *, target: str,
-                 target_key: str, start: int | None, end: int | None) -> None:
+                 target_key: str, start: int | None, end: int | None, author: str) -> None:
         assert doc.doc_id is not None
         super().__init__(host, doc.doc_id, f"Add note: {text[:30]}")
-        self.doc, self.body = doc, text
+        self.doc, self.body, self.author = doc, text, author
         self.target, self.target_key, self.start, self.end = target, target_key, start, end
         self.note: Note | None = None  # as stored by the first redo
 
     def apply(self) -> None:
         if self.note is None:
             nid = ops.add_note(self.ws, self.doc, self.body, target=self.target,
-                               target_key=self.target_key, start=self.start, end=self.end)
+                               target_key=self.target_key, start=self.start, end=self.end,
+                               author=self.author)
             self.note = self.ws.store.note(nid)
         else:
             ops.restore_note(self.ws, self.note)

@@ -19,6 +19,7 @@ from reviewer.core.model import Correction, Entity, Fact
 from reviewer.core.palette import LABEL_NAMES
 from reviewer.core.review import operations as ops
 from reviewer.core.review.groups import EntityGroup
+from reviewer.core.review.reattach import Match
 from reviewer.core.review.session import DocumentSession
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
@@ -144,6 +145,22 @@ class ReviewController(QObject):
             return False
         return self.session is not None and self.view is not None
 
+    def editable_workspace(self) -> bool:
+        """Review data can be written (no release needs to be open)."""
+        if self.ws.readonly:
+            self.message.emit(READ_ONLY)
+            return False
+        return True
+
+    def reattach(self, matches: list[Match]) -> None:
+        """Move the review data of missing releases to the releases found in their place
+        (one undoable step); the first of them is shown."""
+        n = len(matches)
+        text = (f"Re-attach review data of {matches[0].missing.name}" if n == 1
+                else f"Re-attach review data of {n} releases")
+        self.undo_stack.push(cmd.ReattachCommand(
+            self, [(m.missing.doc.id, m.doc.id) for m in matches], text))
+
     def _doc(self) -> tuple[DocumentSession, DocumentView]:
         assert self.session is not None and self.view is not None
         return self.session, self.view
@@ -191,6 +208,13 @@ class ReviewController(QObject):
         self._corrections(f"Resize “{ent.text[:30]}” to “{doc.text[start:end][:30]}”",
                           [ops.correction_resize(doc, ent, start, end)])
 
+    def discard_corrections(self, corrections: list[Correction]) -> None:
+        session = self._doc()[0]
+        n = len(corrections)
+        self.undo_stack.push(cmd.DiscardCorrectionsCommand(
+            self, session.doc_id, f"Discard {n} correction{'s' if n != 1 else ''}",
+            corrections))
+
     @_reports_store_errors
     def label_all(self, needle: str, label: str, scope: str) -> bool:
         """Label every occurrence in the release or the library; False when there was
@@ -213,6 +237,27 @@ class ReviewController(QObject):
         self.undo_stack.push(cmd.MergeAliasCommand(self, session.doc_id, canonical, names,
                                                    label))
 
+    def _anchor(self, releases: list[int]) -> int | None:
+        """The release a library-wide change is shown on: the open one, else the first
+        release it concerns (undo shows it again)."""
+        if self.session is not None:
+            return self.session.doc_id
+        return releases[0] if releases else None
+
+    def relink(self, text: str, remove: list[int], add: list[tuple[str, str, str]],
+               reindex: list[int]) -> None:
+        """Replace alias links across the library (merge, split, canonical name)."""
+        doc_id = self._anchor(reindex)
+        if doc_id is not None and (remove or add):
+            self.undo_stack.push(cmd.RelinkCommand(self, doc_id, text, remove, add, reindex))
+
+    def mark_distinct(self, label: str, a: str, b: str, releases: list[int] | None = None
+                      ) -> None:
+        """`a` and `b` are different entities: not proposed as one again."""
+        doc_id = self._anchor(releases or [])
+        if doc_id is not None:
+            self.undo_stack.push(cmd.DistinctCommand(self, doc_id, label, a, b))
+
     @_reports_store_errors
     def split(self, group: EntityGroup) -> None:
         session = self._doc()[0]
@@ -223,20 +268,34 @@ class ReviewController(QObject):
                                                    group.label))
 
     @_reports_store_errors
-    def set_fact_status(self, fact: Fact, status: str, value: str | None = None,
-                        note: str = "") -> None:
+    def set_fact_status(self, fact: Fact, status: str) -> None:
+        """Verify, dispute or unverify a fact (its value and note stay)."""
         session, view = self._doc()
         current = view.fact_statuses.get(fact.key())
         self.undo_stack.push(cmd.FactStatusCommand(
-            self, session.doc_id, fact, status, value,
-            note or (current.note if current is not None else "")))
+            self, session.doc_id, fact, status, current.value if current else None,
+            current.note if current else ""))
+
+    def edit_fact(self, fact: Fact, status: str, value: str | None, note: str) -> bool:
+        """A fact's status, value (None: the extracted one) and note in one undoable
+        step; False when that changes nothing."""
+        session, view = self._doc()
+        current = view.fact_statuses.get(fact.key())
+        before = (current.status, current.value, current.note) if current else \
+            ("unverified", None, "")
+        if before == (status, value, note):
+            return False
+        self.undo_stack.push(cmd.FactStatusCommand(self, session.doc_id, fact, status, value,
+                                                   note, edit=True))
+        return True
 
     @_reports_store_errors
     def add_note(self, text: str, *, target: str = "document", target_key: str = "",
-                 start: int | None = None, end: int | None = None) -> None:
+                 start: int | None = None, end: int | None = None, author: str = "") -> None:
         session = self._doc()[0]
         self.undo_stack.push(cmd.AddNoteCommand(self, session.document, text, target=target,
-                                                target_key=target_key, start=start, end=end))
+                                                target_key=target_key, start=start, end=end,
+                                                author=author))
 
     @_reports_store_errors
     def edit_note(self, note: Note, text: str) -> None:

@@ -13,19 +13,19 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from reviewer.core.controls import control_spans, reveal
 from reviewer.core.documents.markdown import Rendering, rendering_of
 from reviewer.core.model import BOILERPLATE, Entity
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
+    CONTROL_COLOR,
     HIT_COLOR,
-    KEY_LABELS,
     LABEL_BASE_COLORS,
     LABEL_COLORS,
     LABEL_KEYS,
@@ -34,7 +34,13 @@ from reviewer.core.palette import (
 )
 from reviewer.core.review.groups import ENTITY_STATUS, entity_at
 from reviewer.core.review.view import DocumentView
+from reviewer.ui.actions import SPECS, TEXT_AND_LIST
+from reviewer.ui.item_models import plain_tooltip
+from reviewer.ui.keymap import Keymap
 from reviewer.ui.offsets import OffsetMap
+
+#: The actions whose keys the text (and the entity list) handle: labels and reject.
+TEXT_VIEW_ACTIONS = tuple(i for i, s in SPECS.items() if s.view == TEXT_AND_LIST)
 
 _US = QTextCharFormat.UnderlineStyle
 _KEEP = QTextCursor.MoveMode.KeepAnchor
@@ -87,6 +93,8 @@ class DocumentPane(QPlainTextEdit):
         self._partial = False
         self._complete_timer = QTimer(self, singleShot=True, interval=0)
         self._complete_timer.timeout.connect(self.complete_marks)
+        self.keymap = Keymap(parent=self)  # the window gives its own (the user's keys)
+        self.controls: list[tuple[int, int, str]] = []  # direction controls in the text
 
     # -- content ---------------------------------------------------------------------
     def set_view(self, view: DocumentView | None, hits: list[tuple[int, int]] | None = None,
@@ -105,7 +113,9 @@ class DocumentPane(QPlainTextEdit):
             self.omap = OffsetMap(text, rendering)
             self.current = []
             self._sel_cache = {}
-            self.setPlainText(text if rendering is None else rendering.display)
+            # Direction controls are shown (a marked stand-in), never applied.
+            self.setPlainText(reveal(text if rendering is None else rendering.display))
+            self.controls = control_spans(text)
             if rendering is not None:
                 self._format_markdown(rendering)
             keep_position = False
@@ -199,6 +209,8 @@ class DocumentPane(QPlainTextEdit):
         elif key == "note":
             fmt = QTextCharFormat()
             fmt.setBackground(QColor("#EEEEEE"))
+        elif key == "control":
+            fmt = control_format()
         elif key in ("hit", "plain_hit"):
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
@@ -252,6 +264,9 @@ class DocumentPane(QPlainTextEdit):
                 sels.append(self._cached(hs, he, "hit" if inside else "plain_hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
+        for cs, ce, _name in self.controls:
+            if cs < limit:
+                sels.append(self._cached(cs, ce, "control"))
         return sels
 
     # -- positions -------------------------------------------------------------------
@@ -288,6 +303,17 @@ class DocumentPane(QPlainTextEdit):
         cur = self.cursorForPosition(QPoint(x, y))
         return entity_at(self._visible(), self.omap.from_qt(cur.position()))
 
+    def control_at_point(self, x: int, y: int) -> str:
+        """What a direction control under the point is ("" for none)."""
+        if not self.controls:
+            return ""
+        cur = self.cursorForPosition(QPoint(x, y))
+        at = self.omap.from_qt(cur.position())
+        for s, e, name in self.controls:
+            if s - 1 <= at <= e:  # the cursor lands beside the character
+                return control_tooltip(name)
+        return ""
+
     def select_span(self, start: int, end: int) -> None:
         cur = QTextCursor(self.document())
         cur.setPosition(self.omap.to_qt(start))
@@ -301,14 +327,12 @@ class DocumentPane(QPlainTextEdit):
 
     # -- events ----------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text().upper()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier \
-            & ~Qt.KeyboardModifier.KeypadModifier
-        if text in KEY_LABELS and mods == Qt.KeyboardModifier.NoModifier:
-            self.labelRequested.emit(KEY_LABELS[text])
-            return
-        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+        what = self.keymap.match(event, TEXT_VIEW_ACTIONS)
+        if what == "reject":
             self.rejectRequested.emit()
+            return
+        if what is not None:
+            self.labelRequested.emit(SPECS[what].label)
             return
         super().keyPressEvent(event)
 
@@ -322,20 +346,56 @@ class DocumentPane(QPlainTextEdit):
     def event(self, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ToolTip and isinstance(ev, QHelpEvent):
             vp = self.viewport().mapFromGlobal(ev.globalPos())
+            control = self.control_at_point(vp.x(), vp.y())
             ent = self.entity_at_point(vp.x(), vp.y())
-            if ent is None:
+            if control:
+                QToolTip.showText(ev.globalPos(), plain_tooltip(control), self)
+            elif ent is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(ev.globalPos(), tooltip_for(ent), self)
+                key = self.keymap.view_text(f"retype_{ent.label}")
+                QToolTip.showText(ev.globalPos(), tooltip_for(ent, key), self)
             return True
         return super().event(ev)
 
 
-def tooltip_for(ent: Entity) -> str:
-    """Label tag, canonical name and status; document text escaped (tooltips are rich)."""
+def control_format() -> QTextCharFormat:
+    """A direction control's stand-in: white on red, so it cannot pass for text."""
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor(CONTROL_COLOR))
+    fmt.setForeground(QColor("white"))
+    fmt.setFontWeight(QFont.Weight.Bold)
+    return fmt
+
+
+def control_tooltip(name: str) -> str:
+    return (f"{name}: an invisible character that reverses or embeds the text after it. "
+            "Reviewer shows it, and does not apply it.")
+
+
+def control_selections(edit: QPlainTextEdit, text: str) -> list[QTextEdit.ExtraSelection]:
+    """Marks on the direction controls of `text` shown in `edit` (same offsets)."""
+    out = []
+    omap = OffsetMap(text)
+    for s, e, _name in control_spans(text):
+        sel = QTextEdit.ExtraSelection()
+        cur = QTextCursor(edit.document())
+        cur.setPosition(omap.to_qt(s))
+        cur.setPosition(omap.to_qt(e), _KEEP)
+        sel.cursor = cur
+        sel.format = control_format()
+        out.append(sel)
+    return out
+
+
+def tooltip_for(ent: Entity, key: str | None = None) -> str:
+    """Label (with the key that labels it), canonical name and status; document text
+    escaped (tooltips are rich)."""
     name = ent.canonical or ent.text
-    lines = [f"[{LABEL_KEYS[ent.label]}] {LABEL_NAMES[ent.label]}", name]
+    key = LABEL_KEYS[ent.label] if key is None else key
+    lines = [f"[{key}] {LABEL_NAMES[ent.label]}" if key else LABEL_NAMES[ent.label], name]
     if ent.canonical and ent.canonical != ent.text:
         lines.append(f"as written: {ent.text}")
     lines.append(f"status: {ENTITY_STATUS.get(ent.source, ent.source)}")
-    return "<p style='white-space:pre'>" + "<br>".join(html.escape(x) for x in lines) + "</p>"
+    return "<p style='white-space:pre'>" + "<br>".join(html.escape(reveal(x)) for x in lines) \
+        + "</p>"

@@ -3,13 +3,20 @@
 change to the review controller, which runs it as an undoable command."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
-from reviewer.core.model import LABELS
+from reviewer.core.model import Correction
 from reviewer.core.palette import LABEL_NAMES
 from reviewer.core.review import spans
+from reviewer.core.store import Note
+from reviewer.core.user import full_name
+from reviewer.ui.actions import SPECS
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.dialogs import FactDialog, LabelAllDialog, NameDialog, NoteDialog
+from reviewer.ui.keymap import Keymap
+from reviewer.ui.library_entities import LibraryEntities
 from reviewer.ui.presenter import ReleasePresenter
+from reviewer.ui.settings import Settings
 from reviewer.ui.status_bar import StatusBar
 
 RESIZE = {"grow_end": spans.grow_end, "shrink_end": spans.shrink_end,
@@ -18,8 +25,11 @@ RESIZE = {"grow_end": spans.grow_end, "shrink_end": spans.shrink_end,
 
 class EditActions:
     def __init__(self, controller: ReviewController, presenter: ReleasePresenter,
-                 status: StatusBar, window: QWidget) -> None:
+                 status: StatusBar, window: QWidget, settings: Settings,
+                 keymap: Keymap) -> None:
         self.controller, self.presenter = controller, presenter
+        self.settings, self.keymap = settings, keymap
+        self.library_entities: LibraryEntities | None = None  # set by the window
         self.doc_pane, self.entity_pane = presenter.doc_pane, presenter.entity_pane
         self.status, self.window = status, window
         doc_pane, entity_pane = self.doc_pane, self.entity_pane
@@ -28,16 +38,23 @@ class EditActions:
         entity_pane.tree.labelRequested.connect(self.retype_selected_groups)
         entity_pane.tree.rejectRequested.connect(self.reject_selected_groups)
         entity_pane.proposalConfirmed.connect(self.confirm_link)
+        entity_pane.proposalRejected.connect(self.reject_link)
+        entity_pane.discardRequested.connect(self.discard_corrections)
         entity_pane.facts.factKey.connect(self._fact_key)
         entity_pane.facts.doubleClicked.connect(lambda _i: self.edit_fact())
         entity_pane.notes.doubleClicked.connect(lambda _i: self.edit_note())
         entity_pane.summary.saveRequested.connect(self.save_summary)
         entity_pane.summary.revertRequested.connect(self.revert_summary)
 
+    def _focused(self, widget: QWidget) -> bool:
+        """`widget` has the keyboard focus in the window (also while a menu or a dialog
+        is up: the window's focus widget, not the application's)."""
+        return widget.hasFocus() or self.window.focusWidget() is widget
+
     # -- entities ------------------------------------------------------------------------
     def apply_label(self, label: str) -> None:
         """From the menu: act on the entity list when it has focus, else on the text."""
-        if self.entity_pane.tree.hasFocus():
+        if self._focused(self.entity_pane.tree):
             self.retype_selected_groups(label)
         else:
             self.label_in_text(label)
@@ -59,10 +76,15 @@ class EditActions:
             ctl.retype(ent, label)
 
     def reject(self) -> None:
-        if self.entity_pane.tree.hasFocus():
+        if self._focused(self.entity_pane.tree):
             self.reject_selected_groups()
         else:
             self.reject_in_text()
+
+    def discard_corrections(self, corrections: list[Correction]) -> None:
+        """Discard corrections that no longer fit the text (undoable)."""
+        if corrections and self.controller.editable():
+            self.controller.discard_corrections(corrections)
 
     def reject_in_text(self) -> None:
         ent = self.doc_pane.entity_under_cursor()
@@ -102,18 +124,28 @@ class EditActions:
             needle, label = ent.text, ent.label
         elif span is not None:
             needle = text[slice(*spans.snap_to_words(text, *span))]
-            names = [LABEL_NAMES[x] for x in LABELS]
-            choice, ok = QInputDialog.getItem(self.window, "Label all",
-                                              f"Label “{needle}” as:", names, 0, False)
-            if not ok:
+            keys = {s.label: self.keymap.view_text(i) for i, s in SPECS.items()
+                    if s.label and s.view}
+            dialog = LabelAllDialog(self.window, needle, "this release" if scope == "doc"
+                                    else "the whole library", keys)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-            label = LABELS[names.index(choice)]
+            label = dialog.label()
         else:
             return
         ctl.label_all(needle, label, scope)
 
     # -- aliases -------------------------------------------------------------------------
+    def _in_library_entities(self) -> LibraryEntities | None:
+        le = self.library_entities
+        return le if le is not None and self._focused(le.view.tree) else None
+
     def merge_selected(self) -> None:
+        """Ctrl+M: the selected entities of the release, or of the library's entities."""
+        le = self._in_library_entities()
+        if le is not None:
+            le.merge_selected()
+            return
         groups = self.entity_pane.selected_groups()
         if len(groups) < 2 or not self.controller.editable():
             self.status.show_message("Select two or more entities to merge.")
@@ -127,7 +159,15 @@ class EditActions:
         if self.controller.editable():
             self.controller.merge(canonical, [alias], label)
 
+    def reject_link(self, canonical: str, alias: str, label: str) -> None:
+        if self.controller.editable():
+            self.controller.mark_distinct(label, canonical, alias)
+
     def split_selected(self) -> None:
+        le = self._in_library_entities()
+        if le is not None:
+            le.split_selected()
+            return
         g = self.entity_pane.current_group()
         if g is not None and self.controller.editable():
             self.controller.split(g)
@@ -145,22 +185,41 @@ class EditActions:
             self.controller.set_fact_status(fact, status)
 
     def edit_fact(self) -> None:
+        """One dialog: the fact's value, status and note, below its sentence."""
         fact = self.entity_pane.current_fact()
-        if fact is None or not self.controller.editable():
+        ctl = self.controller
+        if fact is None or not ctl.editable() or ctl.view is None:
             return
-        current = self.entity_pane.fact_model.status_of(fact)
-        value, ok = QInputDialog.getText(self.window, "Edit fact", "Value:",
-                                         text=(current.value if current and current.value
-                                               else fact.summary()))
-        if not ok:
-            return
-        note, ok = QInputDialog.getText(self.window, "Edit fact", "Note (why):",
-                                        text=current.note if current else "")
-        if ok:
-            status = current.status if current else "unverified"
-            self.controller.set_fact_status(fact, status, value=value, note=note)
+        review = ctl.view.fact_review(fact)
+        text = ctl.view.document.text
+        dialog = FactDialog(self.window, kind=fact.kind, evidence=text[fact.start:fact.end],
+                            extracted=review.extracted, value=review.value,
+                            status=review.status, note=review.note)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            ctl.edit_fact(fact, dialog.status.currentText(), dialog.result_value(),
+                          dialog.result_note())
 
     # -- notes, summary, status ----------------------------------------------------------
+    def reviewer_name(self, *, ask: bool = True) -> str | None:
+        """The name notes are signed with: asked once (the account's full name offered)
+        and kept; None when the reviewer cancels the question."""
+        name = self.settings.reviewer_name()
+        if name or not ask:
+            return name
+        dialog = NameDialog(self.window, full_name())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        name = dialog.result_name()
+        self.settings.set_reviewer_name(name)
+        return name
+
+    def change_reviewer_name(self) -> None:
+        """Review > Your name…"""
+        dialog = NameDialog(self.window, self.settings.reviewer_name() or full_name())
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings.set_reviewer_name(dialog.result_name())
+            self.status.show_message(f"Your notes are signed {dialog.result_name()}.")
+
     def add_note(self) -> None:
         if not self.controller.editable():
             return
@@ -169,24 +228,55 @@ class EditActions:
         target, key, start, end = "document", "", None, None
         group, fact = ep.current_group(), ep.current_fact()
         # What has focus decides: the list's item, else the text selection, else the release.
-        if ep.facts.hasFocus() and fact is not None:
+        if self._focused(ep.facts) and fact is not None:
             target, key = "fact", fact.key()
-        elif ep.tree.hasFocus() and group is not None:
+        elif self._focused(ep.tree) and group is not None:
             target, key = "entity", group.canonical
         elif span is not None and span[0] < span[1]:
             target, (start, end) = "span", span
-        text, ok = QInputDialog.getMultiLineText(self.window, "Note", f"Note on this {target}:")
-        if ok and text.strip():
-            self.controller.add_note(text.strip(), target=target, target_key=key,
-                                     start=start, end=end)
+        author = self.reviewer_name()
+        if author is None:
+            return
+        quote = self._quote(target, key, start, end, group.label if group else "")
+        dialog = NoteDialog(self.window, title="Add note", quote=quote, author=author)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.controller.add_note(dialog.note_text(), target=target, target_key=key,
+                                     start=start, end=end, author=author)
+
+    def _quote(self, target: str, key: str, start: int | None, end: int | None,
+               label: str = "") -> str:
+        """What a note annotates, as its dialog quotes it."""
+        view = self.controller.view
+        assert view is not None
+        doc = view.document
+        if target == "span" and start is not None and end is not None:
+            return f"“{doc.text[start:end]}”"
+        if target == "entity":
+            return f"{LABEL_NAMES.get(label, 'Entity')}: {key}" if label else key
+        if target == "fact":
+            fact = next((f for f in view.facts if f.key() == key), None)
+            if fact is None:
+                return f"Fact: {key}"
+            return f"{fact.kind.capitalize()} fact: {view.fact_review(fact).value}"
+        return f"The release: {doc.title or doc.name}"
+
+    def _note_quote(self, note: Note) -> str:
+        if note.target == "span":
+            return f"“{note.quote}”"
+        label = ""
+        if note.target == "entity":
+            label = next((g.label for gs in self.presenter.groups.values() for g in gs
+                          if g.canonical == note.target_key), "")
+        return self._quote(note.target, note.target_key, None, None, label)
 
     def edit_note(self) -> None:
         note = self.entity_pane.current_note()
         if note is None or not self.controller.editable():
             return
-        text, ok = QInputDialog.getMultiLineText(self.window, "Note", "Note:", note.text)
-        if ok and text.strip() and text != note.text:
-            self.controller.edit_note(note, text.strip())
+        dialog = NoteDialog(self.window, title="Edit note", quote=self._note_quote(note),
+                            author=note.author, text=note.text)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.note_text() != note.text:
+            self.controller.edit_note(note, dialog.note_text())
 
     def delete_note(self) -> None:
         note = self.entity_pane.current_note()

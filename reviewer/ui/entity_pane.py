@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -18,9 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.palette import KEY_LABELS
+from reviewer.core.controls import reveal
 from reviewer.core.review.groups import EntityGroup
-from reviewer.ui.item_models import EntityModel, FactsModel, NotesModel, PayloadRole
+from reviewer.ui.actions import SPECS
+from reviewer.ui.document_view import TEXT_VIEW_ACTIONS, control_selections
+from reviewer.ui.item_models import (
+    EntityModel,
+    FactsModel,
+    NotesModel,
+    OrphansModel,
+    PayloadRole,
+)
+from reviewer.ui.keymap import Keymap
 
 
 class _KeyTree(QTreeView):
@@ -29,30 +38,40 @@ class _KeyTree(QTreeView):
     labelRequested = Signal(str)
     rejectRequested = Signal()
 
+    def __init__(self, keymap: Keymap) -> None:
+        super().__init__()
+        self.keymap = keymap
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text().upper()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                          | Qt.KeyboardModifier.AltModifier
-                                          | Qt.KeyboardModifier.MetaModifier))
-        if text in KEY_LABELS and plain:
-            self.labelRequested.emit(KEY_LABELS[text])
-            return
-        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+        what = self.keymap.match(event, TEXT_VIEW_ACTIONS)
+        if what == "reject":
             self.rejectRequested.emit()
+            return
+        if what is not None:
+            self.labelRequested.emit(SPECS[what].label)
             return
         super().keyPressEvent(event)
 
 
+#: The facts list's keys (the action table's ids) and what each asks for.
+FACT_KEYS = {"verify": "verified", "dispute": "disputed", "unverify": "unverified",
+             "edit_fact": "edit"}
+
+
 class _FactTable(QTableView):
-    """V verifies, X disputes, F2 edits the value of the selected fact."""
+    """V verifies, X disputes, U unverifies, F2 edits the selected fact (the user's own
+    keys when rebound)."""
 
     factKey = Signal(str)
 
+    def __init__(self, keymap: Keymap) -> None:
+        super().__init__()
+        self.keymap = keymap
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = {Qt.Key.Key_V: "verified", Qt.Key.Key_X: "disputed",
-               Qt.Key.Key_U: "unverified", Qt.Key.Key_F2: "edit"}.get(Qt.Key(event.key()))
-        if key is not None and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier):
-            self.factKey.emit(key)
+        what = self.keymap.match(event, FACT_KEYS)
+        if what is not None:
+            self.factKey.emit(FACT_KEYS[what])
             return
         super().keyPressEvent(event)
 
@@ -122,8 +141,10 @@ class SummaryBox(QWidget):
             self._update_buttons()
             return
         self.doc_id, self.edited = doc_id, edited
-        if self.edit.toPlainText() != text:
-            self.edit.setPlainText(text)
+        shown = reveal(text)  # direction controls shown, never applied
+        if self.edit.toPlainText() != shown:
+            self.edit.setPlainText(shown)
+            self.edit.setExtraSelections(control_selections(self.edit, text))
         self.edit.document().setModified(False)
         self._update_buttons()
 
@@ -144,16 +165,19 @@ class SummaryBox(QWidget):
 class EntityPane(QWidget):
     groupSelected = Signal(object)  # EntityGroup | None
     proposalConfirmed = Signal(str, str, str)  # canonical, alias, label
+    proposalRejected = Signal(str, str, str)  # canonical, alias, label: not the same
+    discardRequested = Signal(object)  # list[Correction]: orphaned ones to discard
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, keymap: Keymap | None = None) -> None:
         super().__init__(parent)
+        self.keymap = keymap if keymap is not None else Keymap(parent=self)
         self.entity_model = EntityModel(self)
         self.fact_model = FactsModel(self)
         self.note_model = NotesModel(self)
         self.proposal_model = QStandardItemModel(self)
         self._proposals: list[tuple[str, str, str]] = []
 
-        self.tree = _KeyTree()
+        self.tree = _KeyTree(self.keymap)
         self.tree.setObjectName("entityTree")
         self.tree.setModel(self.entity_model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -166,11 +190,18 @@ class EntityPane(QWidget):
         self.proposals.setModel(self.proposal_model)
         self.proposals.setMaximumHeight(70)
         self.confirm_button = QPushButton("Confirm link")
+        self.confirm_button.setObjectName("confirmLink")
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm_proposal)
+        self.reject_button = QPushButton("Not the same")
+        self.reject_button.setObjectName("rejectLink")
+        self.reject_button.setToolTip("These names are different entities: do not propose "
+                                      "this link again (undoable)")
+        self.reject_button.setEnabled(False)
+        self.reject_button.clicked.connect(self.reject_proposal)
         self.proposals.doubleClicked.connect(lambda _i: self.confirm_proposal())
 
-        self.facts = _FactTable()
+        self.facts = _FactTable(self.keymap)
         self.facts.setObjectName("factsTable")
         self.facts.setModel(self.fact_model)
         self.facts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -190,17 +221,43 @@ class EntityPane(QWidget):
         lay.addWidget(self.tree, 1)
         lay.addWidget(_title("Proposed links"))
         lay.addWidget(self.proposals)
-        lay.addWidget(self.confirm_button)
+        links = QHBoxLayout()
+        links.setContentsMargins(0, 0, 0, 0)
+        links.addWidget(self.confirm_button, 1)
+        links.addWidget(self.reject_button, 1)
+        lay.addLayout(links)
         facts = QWidget()
         fl = QVBoxLayout(facts)
         fl.setContentsMargins(0, 0, 0, 0)
-        fl.addWidget(_title("Facts  (V verify · X dispute · F2 edit)"))
+        self.facts_title = _title("")
+        fl.addWidget(self.facts_title)
         fl.addWidget(self.facts)
         notes = QWidget()
         nl = QVBoxLayout(notes)
         nl.setContentsMargins(0, 0, 0, 0)
         nl.addWidget(_title("Notes"))
         nl.addWidget(self.notes)
+        # Corrections the text no longer holds (the file changed): shown only when some are.
+        self.orphan_model = OrphansModel(self)
+        self.orphans_box = QWidget()
+        self.orphans_box.setObjectName("orphanedCorrections")
+        ol = QVBoxLayout(self.orphans_box)
+        ol.setContentsMargins(0, 4, 0, 0)
+        self.orphans_title = _title("")
+        self.orphans_title.setStyleSheet("font-weight: bold; padding: 2px; color: #AA3377;")
+        self.orphans = QListView()
+        self.orphans.setObjectName("orphansList")
+        self.orphans.setModel(self.orphan_model)
+        self.orphans.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.orphans.setMinimumHeight(40)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setObjectName("discardOrphans")
+        self.discard_button.setToolTip("Discard the selected corrections (undoable)")
+        self.discard_button.clicked.connect(self._discard)
+        ol.addWidget(self.orphans_title)
+        ol.addWidget(self.orphans)
+        ol.addWidget(self.discard_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.orphans_box.hide()
         self.summary = SummaryBox()
         # Small minimum heights: four sections must still fit a short window.
         for view, h in ((self.proposals, 36), (self.facts, 48), (self.notes, 36),
@@ -208,12 +265,24 @@ class EntityPane(QWidget):
             view.setMinimumHeight(h)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("entitySplitter")
-        for w in (top, self.summary, facts, notes):
+        for w in (top, self.summary, facts, notes, self.orphans_box):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([420, 170, 180, 110])
+        self.splitter.setSizes([420, 170, 180, 110, 110])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
+        self._show_keys()
+        self.keymap.changed.connect(self._show_keys)
+
+    def _show_keys(self) -> None:
+        """The facts list's title names its keys; the entity list's labels theirs."""
+        km = self.keymap
+        keys = [f"{km.view_text(i)} {what}" for i, what in (
+            ("verify", "verify"), ("dispute", "dispute"), ("edit_fact", "edit"))
+            if km.view_text(i)]
+        self.facts_title.setText("Facts" + (f"  ({' · '.join(keys)})" if keys else ""))
+        self.entity_model.set_key_texts({s.label: km.view_text(i) for i, s in SPECS.items()
+                                         if s.label and s.view})
 
     def set_content(self, groups: dict[str, list[EntityGroup]], visible: set[str],
                     facts: list, fact_statuses: dict, notes: list,
@@ -249,6 +318,32 @@ class EntityPane(QWidget):
                 sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
         sm.blockSignals(False)
 
+    def set_orphans(self, corrections: list) -> None:
+        """The corrections that no longer fit the text (hidden when there are none)."""
+        self.orphan_model.set_corrections(corrections)
+        n = len(corrections)
+        self.orphans_title.setText(f"{n} correction{'s' if n != 1 else ''} no longer found "
+                                   "in the text")
+        was = self.orphans_box.isVisible()
+        self.orphans_box.setVisible(bool(n))
+        if n and not was:
+            # Shown again: a little room (title, three rows, the button), taken from the
+            # other sections in proportion.
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            want = min(130, total // 4)
+            rest = sum(sizes[:-1]) or 1
+            scaled = [max(0, round(x * (total - want) / rest)) for x in sizes[:-1]]
+            self.splitter.setSizes(scaled + [want])
+
+    def _discard(self) -> None:
+        rows = sorted(i.row() for i in self.orphans.selectionModel().selectedRows())
+        if not rows and self.orphan_model.rowCount():
+            rows = list(range(self.orphan_model.rowCount()))  # none selected: all of them
+        chosen = [c for c in map(self.orphan_model.correction, rows) if c is not None]
+        if chosen:
+            self.discardRequested.emit(chosen)
+
     def set_proposals(self, proposals: list[tuple[str, str, str]]) -> None:
         if proposals == self._proposals:
             return
@@ -260,6 +355,7 @@ class EntityPane(QWidget):
             item.setEditable(False)
             self.proposal_model.appendRow(item)
         self.confirm_button.setEnabled(bool(proposals))
+        self.reject_button.setEnabled(bool(proposals))
 
     def current_group(self) -> EntityGroup | None:
         return self.entity_model.group(self.tree.currentIndex())
@@ -288,13 +384,24 @@ class EntityPane(QWidget):
     def current_note(self):  # -> Note | None
         return self.note_model.note(self.notes.currentIndex().row())
 
-    def confirm_proposal(self) -> None:
+    def _chosen_proposal(self) -> tuple[str, str, str] | None:
         idx = self.proposals.currentIndex()
         if not idx.isValid() and self.proposal_model.rowCount():
             idx = self.proposal_model.index(0, 0)
-        if idx.isValid():
-            canonical, alias, label = idx.data(PayloadRole)
-            self.proposalConfirmed.emit(canonical, alias, label)
+        if not idx.isValid():
+            return None
+        canonical, alias, label = idx.data(PayloadRole)
+        return str(canonical), str(alias), str(label)
+
+    def confirm_proposal(self) -> None:
+        chosen = self._chosen_proposal()
+        if chosen is not None:
+            self.proposalConfirmed.emit(*chosen)
+
+    def reject_proposal(self) -> None:
+        chosen = self._chosen_proposal()
+        if chosen is not None:
+            self.proposalRejected.emit(*chosen)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.groupSelected.emit(self.entity_model.group(current))

@@ -17,9 +17,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from reviewer.core.model import LABEL_FIELDS, LABELS, Fact
+from reviewer.core.controls import reveal
+from reviewer.core.model import LABEL_FIELDS, LABELS, Correction, Fact
 from reviewer.core.palette import LABEL_BASE_COLORS, LABEL_KEYS, LABEL_NAMES
 from reviewer.core.review.groups import EntityGroup
+from reviewer.core.review.reattach import MissingRelease
 from reviewer.core.search import Hit
 from reviewer.core.store import DocRecord, FactStatus, Note
 
@@ -28,6 +30,8 @@ DocIdRole = Qt.ItemDataRole.UserRole + 1
 PayloadRole = Qt.ItemDataRole.UserRole + 2
 QueryRole = Qt.ItemDataRole.UserRole + 3
 SnippetRole = Qt.ItemDataRole.UserRole + 4
+MissingRole = Qt.ItemDataRole.UserRole + 5  # a missing release's id (it cannot be opened)
+MISSING_FOLDER = "Missing, with review data"
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _INVALID = QModelIndex()
 
@@ -110,6 +114,28 @@ class LibraryModel(_TwoLevelModel):
         self._folders: list[str] = []
         self._docs: list[list[DocRecord]] = []
         self._counts: dict[int, int] = {}
+        # Releases whose files are gone, with review data: a last top row lists them.
+        self._missing: list[MissingRelease] = []
+        self._found_as: dict[int, str] = {}
+
+    def set_missing(self, missing: list[MissingRelease], found_as: dict[int, str]) -> None:
+        """The missing releases with review data (and where each was found again)."""
+        if [m.doc.id for m in missing] == [m.doc.id for m in self._missing] \
+                and found_as == self._found_as:
+            self._missing = list(missing)
+            return
+        top = len(self._folders)
+        if self._missing:
+            self.beginRemoveRows(QModelIndex(), top, top)
+            self._missing, self._found_as = [], {}
+            self.endRemoveRows()
+        if missing:
+            self.beginInsertRows(QModelIndex(), top, top)
+            self._missing, self._found_as = list(missing), dict(found_as)
+            self.endInsertRows()
+
+    def missing(self) -> list[MissingRelease]:
+        return list(self._missing)
 
     def counts(self) -> dict[int, int]:
         """Distinct entities per release, as far as they are known."""
@@ -149,12 +175,45 @@ class LibraryModel(_TwoLevelModel):
         return QModelIndex()
 
     def _top_count(self) -> int:
-        return len(self._folders)
+        return len(self._folders) + (1 if self._missing else 0)
 
     def _child_count(self, top: int) -> int:
-        return len(self._docs[top])
+        return len(self._docs[top]) if top < len(self._docs) else len(self._missing)
+
+    def _missing_data(self, child: int | None, col: int, role: int) -> Any:
+        if child is None:
+            if role == _DISPLAY:
+                return (MISSING_FOLDER, f"{len(self._missing)} missing", "")[col]
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#AA3377"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip("Releases whose files are gone from the library folders, "
+                                     "with the review data kept for them. Click one to "
+                                     "re-attach it to where it went (Review > Missing "
+                                     "releases…).")
+            return None
+        m = self._missing[child]
+        if role == _DISPLAY:
+            return (reveal(m.title), "missing", "")[col]
+        if role == MissingRole:
+            return m.doc.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#888888"))
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            found = self._found_as.get(m.doc.id)
+            return plain_tooltip(reveal(
+                f"{m.doc.path}\nmissing; kept: {m.review.describe()}\n"
+                + (f"found again as {found}: click to re-attach" if found
+                   else "not found again under its name or title")))
+        return None
 
     def _data(self, top: int, child: int | None, col: int, role: int) -> Any:
+        if top >= len(self._folders):
+            return self._missing_data(child, col, role)
         if child is None:
             folder = self._folders[top]
             bucket = self._docs[top]
@@ -171,7 +230,7 @@ class LibraryModel(_TwoLevelModel):
         d = self._docs[top][child]
         if role == _DISPLAY:
             if col == 0:
-                return d.title or Path(d.path).name
+                return reveal(d.title or Path(d.path).name)
             if col == 1:
                 return "error" if d.error else d.status
             return str(self._counts.get(d.id, 0)) if d.id in self._counts else ""
@@ -181,7 +240,7 @@ class LibraryModel(_TwoLevelModel):
             if col == 2 and not d.error and d.id not in self._counts:
                 return "Entities not extracted yet: the entity pass fills them in"
             head = f"{d.title}\n" if d.title else ""
-            return plain_tooltip(head + d.path + (f"\n{d.error}" if d.error else ""))
+            return plain_tooltip(reveal(head + d.path + (f"\n{d.error}" if d.error else "")))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(QColor({"reviewed": "#117733", "in progress": "#996600"}.get(
                 d.status, "#666666")))
@@ -210,7 +269,7 @@ class SearchResultsModel(QAbstractListModel):
         out = []
         for a, b in hit.fragments:
             rel = [(max(s, a) - a, min(e, b) - a) for s, e in hit.highlights if s < b and e > a]
-            out.append((text[a:b].replace("\n", " "), rel))
+            out.append((reveal(text[a:b].replace("\n", " ")), rel))
         return out
 
     def hits(self) -> list[Hit]:
@@ -224,13 +283,13 @@ class SearchResultsModel(QAbstractListModel):
             return None
         h = self._hits[index.row()]
         if role == _DISPLAY:
-            return f"{h.title or Path(h.path).name}  [{h.status}]"
+            return reveal(f"{h.title or Path(h.path).name}  [{h.status}]")
         if role == DocIdRole:
             return h.doc_id
         if role == SnippetRole:
             return self._snippets[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(h.path)
+            return plain_tooltip(reveal(h.path))
         return None
 
 
@@ -273,7 +332,7 @@ class FacetModel(_TwoLevelModel):
             return None
         value, n = values[child]
         if role == _DISPLAY:
-            return value if col == 0 else str(n)
+            return reveal(value) if col == 0 else str(n)
         if role == QueryRole:
             if fname == "status":
                 return "status:" + value.replace(" ", "-")
@@ -292,6 +351,13 @@ class EntityModel(_TwoLevelModel):
         super().__init__(parent)
         self._labels: list[str] = []
         self._groups: list[list[EntityGroup]] = []
+        self._keys: dict[str, str] = dict(LABEL_KEYS)
+
+    def set_key_texts(self, keys: dict[str, str]) -> None:
+        """The key that labels each label, as shown after its name (the user's keys)."""
+        self._keys = dict(keys)
+        if self._labels:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._labels) - 1, 0))
 
     def set_groups(self, groups: dict[str, list[EntityGroup]], visible: set[str]) -> None:
         self.beginResetModel()
@@ -373,7 +439,8 @@ class EntityModel(_TwoLevelModel):
         if child is None:
             if role == _DISPLAY:
                 if col == 0:
-                    return f"{LABEL_NAMES[label]} [{LABEL_KEYS[label]}]"
+                    key = self._keys.get(label, "")
+                    return f"{LABEL_NAMES[label]} [{key}]" if key else LABEL_NAMES[label]
                 if col == 1:
                     return str(sum(len(g.mentions) for g in self._groups[top]))
                 return f"{len(self._groups[top])} entities"
@@ -386,13 +453,13 @@ class EntityModel(_TwoLevelModel):
             return None
         g = self._groups[top][child]
         if role == _DISPLAY:
-            return (g.canonical, str(len(g.mentions)), g.status)[col]
+            return (reveal(g.canonical), str(len(g.mentions)), g.status)[col]
         if role == PayloadRole:
             return g
         if role == Qt.ItemDataRole.ToolTipRole:
             names = ", ".join(g.names)
-            return plain_tooltip(f"{LABEL_NAMES[label]}: {g.canonical}\nas written: {names}"
-                                 f"\nstatus: {g.status}")
+            return plain_tooltip(reveal(f"{LABEL_NAMES[label]}: {g.canonical}\nas written: "
+                                        f"{names}\nstatus: {g.status}"))
         return None
 
 
@@ -423,9 +490,6 @@ class FactsModel(QAbstractTableModel):
     def fact(self, row: int) -> Fact | None:
         return self._facts[row] if 0 <= row < len(self._facts) else None
 
-    def status_of(self, fact: Fact) -> FactStatus | None:
-        return self._status.get(fact.key())
-
     def rowCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._facts)
 
@@ -448,12 +512,24 @@ class FactsModel(QAbstractTableModel):
             if col == 0:
                 return f.kind
             if col == 1:
-                return st.value if st and st.value else f.summary()
+                return reveal(st.value if st and st.value else f.summary())
             if col == 2:
                 return st.status if st else "unverified"
             return st.note if st else ""
         if role == PayloadRole:
             return f
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"{f.kind}: {st.value if st and st.value else f.summary()}"]
+            if st and st.value:
+                lines.append(f"extracted: {f.summary()}")
+            lines.append(f"status: {st.status if st else 'unverified'}")
+            if st and st.note:
+                lines.append(f"note: {st.note}")
+            return plain_tooltip(reveal("\n".join(lines)))
+        if role == Qt.ItemDataRole.FontRole and index.column() == 1 and st and st.value:
+            font = QFont()
+            font.setItalic(True)  # the reviewer's value, not the extracted one
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and st:
             return QBrush(QColor({"verified": "#117733", "disputed": "#AA3377"}.get(
                 st.status, "#666666")))
@@ -487,9 +563,57 @@ class NotesModel(QAbstractListModel):
                      "entity": n.target_key, "fact": n.target_key.split("|")[0]}.get(
                 n.target, n.target)
             flag = " (orphaned)" if n.orphaned else ""
-            return f"{where}{flag}: {n.text}"
+            by = f" — {n.author}" if n.author else ""
+            return reveal(f"{where}{flag}{by}: {n.text}")
         if role == PayloadRole:
             return n
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(n.text)
+            on = {"document": "the release", "span": f"“{n.quote}”"}.get(n.target, n.target_key)
+            by = f"\n— {n.author}" if n.author else ""
+            return plain_tooltip(reveal(f"On {on}:\n{n.text}{by}"))
         return None
+
+
+class OrphansModel(QAbstractListModel):
+    """The open release's corrections that no longer fit its text (the file changed):
+    kept until the reviewer discards them, applied again if their text comes back."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Correction] = []
+
+    def set_corrections(self, corrections: list[Correction]) -> None:
+        if [c.id for c in corrections] == [c.id for c in self._items]:
+            return
+        self.beginResetModel()
+        self._items = list(corrections)
+        self.endResetModel()
+
+    def correction(self, row: int) -> Correction | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: Index = _INVALID) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        c = self.correction(index.row()) if index.isValid() else None
+        if c is None:
+            return None
+        if role == _DISPLAY:
+            return reveal(describe_correction(c))
+        if role == PayloadRole:
+            return c
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(reveal(
+                f"{describe_correction(c)}\nMade on the earlier text: …{c.before}[{c.text}]"
+                f"{c.after}…\nNot found in the release as it reads now. It is kept until you "
+                "discard it, and applies again if its text comes back."))
+        return None
+
+
+def describe_correction(c: Correction) -> str:
+    """A correction as the reviewer made it, in words."""
+    name = LABEL_NAMES.get(c.label, c.label)
+    return {"add": f"Label “{c.text}” as {name}", "reject": f"Reject “{c.text}”",
+            "retype": f"Retype “{c.text}” as {name}",
+            "resize": f"Resize to “{c.text}” ({name})"}.get(c.action, f"{c.action} “{c.text}”")

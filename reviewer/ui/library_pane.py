@@ -15,7 +15,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextCharFormat, QTextLayout
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QTextCharFormat,
+    QTextLayout,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,6 +47,7 @@ from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
     LibraryModel,
+    MissingRole,
     QueryRole,
     SearchResultsModel,
     SnippetRole,
@@ -127,6 +135,38 @@ class SnippetDelegate(QStyledItemDelegate):
         return y + h
 
 
+_SELECTING = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+              | Qt.KeyboardModifier.MetaModifier)
+
+
+class _ClickTree(QTreeView):
+    """A tree that remembers the modifiers of the last mouse press: a click with Ctrl or
+    Shift changes the selection without opening a release."""
+
+    press_modifiers = Qt.KeyboardModifier.NoModifier
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.press_modifiers = event.modifiers()
+        super().mousePressEvent(event)
+
+    def selecting(self) -> bool:
+        """The last click extended or toggled the selection."""
+        return bool(self.press_modifiers & _SELECTING)
+
+
+class _ClickList(QListView):
+    """The search results, with the library tree's clicks."""
+
+    press_modifiers = Qt.KeyboardModifier.NoModifier
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.press_modifiers = event.modifiers()
+        super().mousePressEvent(event)
+
+    def selecting(self) -> bool:
+        return bool(self.press_modifiers & _SELECTING)
+
+
 class _FacetSignals(QObject):
     done = Signal(int, object, object)  # serial, facets, statuses
 
@@ -153,6 +193,7 @@ class FacetTask(QRunnable):
 
 class LibraryPane(QWidget):
     documentActivated = Signal(int)
+    missingActivated = Signal(int)  # a missing release (with review data) was clicked
     queryChanged = Signal(str)
     facetsReady = Signal()
 
@@ -179,7 +220,7 @@ class LibraryPane(QWidget):
         self.count_label.setObjectName("resultCount")
 
         self.library_model = LibraryModel(self)
-        self.tree = QTreeView()
+        self.tree = _ClickTree()
         self.tree.setObjectName("libraryTree")
         self.tree.setModel(self.library_model)
         self.tree.setUniformRowHeights(True)
@@ -192,17 +233,18 @@ class LibraryPane(QWidget):
         self.tree.header().setStretchLastSection(False)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.activated.connect(self._activated)
-        self.tree.clicked.connect(self._activated)
+        self.tree.clicked.connect(lambda i: None if self.tree.selecting() else self._activated(i))
 
         self.results_model = SearchResultsModel(self)
-        self.results = QListView()
+        self.results = _ClickList()
         self.results.setObjectName("searchResults")
         self.results.setModel(self.results_model)
         self.results.setItemDelegate(SnippetDelegate(self.results))
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.results.activated.connect(self._activated)
-        self.results.clicked.connect(self._activated)
+        self.results.clicked.connect(
+            lambda i: None if self.results.selecting() else self._activated(i))
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tree)
@@ -360,6 +402,41 @@ class LibraryPane(QWidget):
                         out.append(int(child))
         return list(dict.fromkeys(out))
 
+    def show_open(self, doc_id: int) -> None:
+        """Make the open release the library list's current row: alone in the selection,
+        unless it is part of a selection of several (kept, for an export)."""
+        idx = self.library_model.index_of_doc(doc_id)
+        if not idx.isValid():
+            return
+        sm = self.tree.selectionModel()
+        if sm.isSelected(idx):
+            sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
+        else:
+            sm.setCurrentIndex(idx, sm.SelectionFlag.ClearAndSelect | sm.SelectionFlag.Rows)
+        self.tree.scrollTo(idx)
+
+    def tree_selection(self) -> tuple[list[int], int | None]:
+        """(selected releases, current release) of the library tree, to restore after
+        the tree is refilled."""
+        sel = [int(i.data(DocIdRole)) for i in self.tree.selectionModel().selectedRows(0)
+               if i.data(DocIdRole) is not None]
+        cur = self.tree.currentIndex().data(DocIdRole)
+        return sel, (int(cur) if cur is not None else None)
+
+    def restore_tree_selection(self, selection: tuple[list[int], int | None]) -> None:
+        ids, current = selection
+        sm = self.tree.selectionModel()
+        model = self.library_model
+        flags = sm.SelectionFlag.Select | sm.SelectionFlag.Rows
+        for doc_id in ids:
+            idx = model.index_of_doc(doc_id)
+            if idx.isValid():
+                sm.select(idx, flags)
+        if current is not None:
+            idx = model.index_of_doc(current)
+            if idx.isValid():
+                sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
+
     def result_doc_ids(self) -> list[int]:
         """Every release matching the current query (not only the listed ones); empty
         when there is no query."""
@@ -382,3 +459,5 @@ class LibraryPane(QWidget):
         doc_id = index.data(DocIdRole)
         if doc_id is not None:
             self.documentActivated.emit(int(doc_id))
+        elif index.data(MissingRole) is not None:
+            self.missingActivated.emit(int(index.data(MissingRole)))

@@ -11,10 +11,12 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from reviewer.core.controls import reveal
 from reviewer.core.review.workspace import Workspace
 from reviewer.core.search import EntityReport, ScanReport
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.item_models import plain_tooltip
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.settings import Settings
 from reviewer.ui.status_bar import StatusBar
@@ -87,8 +89,10 @@ class LibrarySync(QObject):
             except Exception:  # noqa: BLE001 - Whoosh raises many kinds on a rebuilt index
                 log.warning("entity counts unavailable", exc_info=True)
                 known = {}
+        selection = self.library_pane.tree_selection()
         model.set_library(self.ws.store.folders(), self.ws.store.documents(), known)
         self._expand_library()
+        self.library_pane.restore_tree_selection(selection)
         lp = self.library_pane
         if not lp.query():
             n = len(model.documents())
@@ -126,6 +130,7 @@ class LibrarySync(QObject):
 
     def stop(self) -> None:
         """The window is closing: no more scans, nor the end of the one cancelled."""
+        self.watcher.blockSignals(True)  # a file changing now must not start a scan
         for timer in (self.reindex_timer, self.watch_timer, self.watch_batch_timer,
                       self.library_pane.timer):
             timer.stop()
@@ -187,8 +192,8 @@ class LibrarySync(QObject):
         self.status.scan_finished(report.summary(), more_to_come=self.scans.running)
         self.error_model.removeRows(0, self.error_model.rowCount())
         for path, reason in report.failed:
-            item = QStandardItem(f"{Path(path).name}: {reason}")
-            item.setToolTip(path)
+            item = QStandardItem(reveal(f"{Path(path).name}: {reason}"))
+            item.setToolTip(plain_tooltip(reveal(path)))
             item.setEditable(False)
             self.error_model.appendRow(item)
         if report.failed:

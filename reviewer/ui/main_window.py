@@ -38,9 +38,12 @@ from reviewer.ui.edits import EditActions
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.export_flow import ExportFlow
 from reviewer.ui.failures import FailureReporter
+from reviewer.ui.keymap import Keymap
+from reviewer.ui.library_entities import LibraryEntities, LibraryEntitiesPane
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.library_sync import LibrarySync
 from reviewer.ui.presenter import ReleasePresenter
+from reviewer.ui.reattach import ReattachFlow
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
 from reviewer.ui.status_bar import StatusBar
@@ -80,10 +83,12 @@ class MainWindow(QMainWindow):
         self.data_folder_timer = QTimer(self, interval=DATA_FOLDER_CHECK_MS)
         self.data_folder_timer.timeout.connect(self.check_data_folder)
 
+        self.keymap = Keymap(self.settings, self)
         self.library_pane = LibraryPane(ws.searcher)
         self.doc_pane = DocumentPane()
         self.doc_pane.setObjectName("documentText")
-        self.entity_pane = EntityPane()
+        self.doc_pane.keymap = self.keymap
+        self.entity_pane = EntityPane(keymap=self.keymap)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         for w in (self.library_pane, self.doc_pane, self.entity_pane):
@@ -106,7 +111,16 @@ class MainWindow(QMainWindow):
         self.exporter = ExportFlow(ws, self.settings, self.controller, self.library_pane,
                                    self.status_bar, self)
         self.exports = self.exporter.exports
-        self.edits = EditActions(self.controller, self.presenter, self.status_bar, self)
+        self.review_pool = worker_pool()  # finding moved releases, library entities
+        self.reattach = ReattachFlow(ws, self.controller, self.library_pane, self.status_bar,
+                                     self, self.review_pool)
+        self.entities_pane = LibraryEntitiesPane()
+        self.library_entities = LibraryEntities(ws, self.controller, self.library_pane,
+                                                self.status_bar, self.entities_pane,
+                                                self.review_pool, self)
+        self.edits = EditActions(self.controller, self.presenter, self.status_bar, self,
+                                 self.settings, self.keymap)
+        self.edits.library_entities = self.library_entities
         self.teacher = Teacher(ws, self.controller, self.scans, self.status_bar,
                                self.statusBar(), self.settings, self)
         self._build_actions()
@@ -164,10 +178,12 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         undo = self.undo_stack.createUndoAction(self, "Undo")
         redo = self.undo_stack.createRedoAction(self, "Redo")
-        self.window_actions, self.menus, toolbar = action_table.build(self, undo, redo)
-        #: The actions a key triggers, by their id in the action table.
+        self.window_actions, self.menus, toolbar = action_table.build(self, undo, redo,
+                                                                      self.keymap)
+        self.toolbar = toolbar
+        #: Every command's action by its id in the action table.
         self.actions_by_id = {s.id: self.window_actions[s.id] for s in action_table.ACTIONS
-                              if s.keys}
+                              if not s.submenu}
         self.label_actions = {lab: self.window_actions[f"show_{lab}"] for lab in LABELS}
         self.retype_actions = {lab: self.window_actions[f"retype_{lab}"] for lab in LABELS}
         for lab, a in self.label_actions.items():
@@ -196,6 +212,12 @@ class MainWindow(QMainWindow):
         self.history_dock.setWidget(self.history_view)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
         self.history_dock.hide()
+        self.entities_dock = QDockWidget("Entities across releases", self)
+        self.entities_dock.setObjectName("entitiesDock")
+        self.entities_dock.setWidget(self.entities_pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.entities_dock)
+        self.entities_dock.hide()
+        self.entities_dock.visibilityChanged.connect(self._entities_shown)
         view_menu = self.menus["&View"]
         view_menu.addSeparator()
         view_menu.addAction(self.error_dock.toggleViewAction())
@@ -209,12 +231,23 @@ class MainWindow(QMainWindow):
             lambda t: self.setWindowTitle(f"{t} — Reviewer{self._read_only_suffix()}"))
         self.sync.scanFinished.connect(self.scanFinished)
         self.sync.entitiesFinished.connect(self.entitiesFinished)
+        self.sync.scanFinished.connect(lambda _r: self.reattach.check())
+        self.sync.scanFinished.connect(lambda _r: self.library_entities.library_changed())
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
         self.status_combo.activated.connect(
             lambda i: self.edits.set_status(self.status_combo.itemText(i)))
         self.doc_pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doc_pane.customContextMenuRequested.connect(self._context_menu)
+
+    def show_library_entities(self) -> None:
+        """View > Entities across releases: the dock, its filter focused."""
+        self.entities_dock.show()
+        self.entities_pane.filter.setFocus()
+
+    def _entities_shown(self, visible: bool) -> None:
+        if visible and not self.library_entities.active:
+            self.library_entities.refresh()
 
     # -- the open release ----------------------------------------------------------------
     @property
@@ -250,7 +283,7 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, index=index: st.setIndex(index))
 
     def show_shortcuts(self) -> ShortcutSheet:
-        sheet = ShortcutSheet(self)
+        sheet = ShortcutSheet(self.keymap, self)
         sheet.show()
         self._sheet = sheet
         return sheet
@@ -291,6 +324,7 @@ class MainWindow(QMainWindow):
             self.scans.request()
         else:
             self.sync.refresh_library()
+            self.reattach.check()
 
     def settled(self) -> bool:
         """True once the start-up work after the first paint is done: the library's
@@ -300,6 +334,7 @@ class MainWindow(QMainWindow):
                 and not self.sync.watch_queue and not self.controller.loading
                 and self.load_pool.activeThreadCount() == 0
                 and self.library_pane.facet_pool.activeThreadCount() == 0
+                and not self.reattach.running and not self.library_entities.running
                 and not self.after_show_timer.isActive())
 
     # -- settings ------------------------------------------------------------------------
@@ -344,14 +379,16 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for part in (self.controller, self.presenter, self.sync, self.exporter, self.teacher):
+        for part in (self.controller, self.presenter, self.sync, self.exporter, self.reattach,
+                     self.library_entities, self.teacher):
             part.stop()
         self.after_show_timer.stop()
         self.data_folder_timer.stop()
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
-                 self.library_pane.facet_pool, self.teacher.pool, self.teacher.curve_pool]
+                 self.library_pane.facet_pool, self.review_pool, self.teacher.pool,
+                 self.teacher.curve_pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(

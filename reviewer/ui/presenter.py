@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox
 
+from reviewer.core.controls import reveal
 from reviewer.core.export import generated_summary
 from reviewer.core.model import Entity
 from reviewer.core.review.groups import EntityGroup, alias_proposals, group_entities
@@ -60,9 +61,7 @@ class ReleasePresenter(QObject):
         self._mention_index = -1
         self.settings.set_value("library/last_document", doc_id)
         self.refresh_view(keep_position=False)
-        idx = self.library_pane.library_model.index_of_doc(doc_id)
-        if idx.isValid():
-            self.library_pane.tree.setCurrentIndex(idx)
+        self.library_pane.show_open(doc_id)
         self.shown.emit(doc_id)
 
     def _changed(self, change: ReviewChange) -> None:
@@ -96,9 +95,13 @@ class ReleasePresenter(QObject):
             self._fill_entity_pane()
         self.status_combo.setCurrentText(view.status)
         doc = view.document
-        self.titleChanged.emit(doc.title or doc.name)
-        self.status.show_message(f"{doc.name}: {len(view.entities)} entities, "
-                                 f"{len(view.facts)} facts, {view.status}")
+        self.titleChanged.emit(reveal(doc.title or doc.name))
+        lost = len(view.orphaned) + sum(1 for n in view.notes if n.orphaned)
+        self.status.show_message(
+            f"{reveal(doc.name)}: {len(view.entities)} entities, {len(view.facts)} facts, "
+            f"{view.status}" + (f"; {lost} correction{'s' if lost != 1 else ''} or note"
+                                f"{'s' if lost != 1 else ''} no longer found in the text"
+                                if lost else ""))
         self.deferred_timer.start()
 
     def _hits_for(self, view: DocumentView, *, compute: bool) -> list[tuple[int, int]] | None:
@@ -125,6 +128,7 @@ class ReleasePresenter(QObject):
         self._pane_pending = False
         self.entity_pane.set_content(self.groups, self.visible_labels, view.facts,
                                      view.fact_statuses, view.notes)
+        self.entity_pane.set_orphans(view.orphaned)
 
     def _refresh_deferred(self) -> None:
         self.deferred_timer.stop()
@@ -143,11 +147,12 @@ class ReleasePresenter(QObject):
         the entities' names and the stored aliases)."""
         all_groups = [g for gs in self.groups.values() for g in gs]
         aliases = self.ws.store.aliases()
+        distinct = self.ws.store.distinct_names()
         key = (tuple((g.label, g.canonical, tuple(m.text for m in g.mentions))
                      for g in all_groups),
-               tuple((a.canonical, a.alias, a.label) for a in aliases))
+               tuple((a.canonical, a.alias, a.label) for a in aliases), frozenset(distinct))
         if key != self._proposal_key:
-            self._proposals = alias_proposals(all_groups, aliases)
+            self._proposals = alias_proposals(all_groups, aliases, distinct)
             self._proposal_key = key
         self.entity_pane.set_proposals(self._proposals)
 

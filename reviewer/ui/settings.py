@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from reviewer.core.model import LABELS
 
 MAX_RECENT = 10
+_NO_KEYS = "none"
 
 
 class Settings:
@@ -32,6 +33,36 @@ class Settings:
     def add_recent_folder(self, path: str) -> None:
         items = [p for p in self.recent_folders() if p != path]
         self.q.setValue("library/recent", ([path] + items)[:MAX_RECENT])
+
+    def key_bindings(self) -> dict[str, list[str]]:
+        """The user's own key bindings: action id -> portable key strings ([] = none)."""
+        self.q.beginGroup("keys")
+        try:
+            return {k: [x for x in _strings(self.q.value(k)) if x != _NO_KEYS]
+                    for k in self.q.childKeys()}
+        finally:
+            self.q.endGroup()
+
+    def set_key_bindings(self, bindings: dict[str, list[str]]) -> None:
+        """Keep only these bindings (the others are back to their defaults)."""
+        self.q.beginGroup("keys")
+        try:
+            self.q.remove("")
+            for action_id, keys in sorted(bindings.items()):
+                # One item reads back as a plain string and none as "unset": a marker.
+                self.q.setValue(action_id, list(keys) if keys else _NO_KEYS)
+        finally:
+            self.q.endGroup()
+        self.q.sync()
+
+    def reviewer_name(self) -> str:
+        """The name written with the reviewer's notes ("" until it was asked once)."""
+        v = self.q.value("reviewer/name", "")
+        return v.strip() if isinstance(v, str) else ""
+
+    def set_reviewer_name(self, name: str) -> None:
+        self.q.setValue("reviewer/name", name.strip())
+        self.q.sync()
 
     def bytes_value(self, key: str) -> QByteArray | None:
         v = self.q.value(key)

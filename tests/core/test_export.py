@@ -226,7 +226,8 @@ def test_reviewer_summary_and_fact_statuses(lib) -> None:
     figure = next(f for f in view.facts if f.kind == "figure")
     role = next(f for f in view.facts if f.kind == "role")
     ws.store.set_fact_status(ids[0], figure.key(), "verified")
-    ws.store.set_fact_status(ids[0], role.key(), "disputed", value="Deputy Minister")
+    ws.store.set_fact_status(ids[0], role.key(), "disputed", value="Deputy Minister",
+                             note="The ministry's site lists him as deputy.")
     memo = export(ws, [ids[0]], tmp / "one.docx")
     texts = [t for _k, _s, t in memo.blocks()]
     i = texts.index("Executive summary")
@@ -238,6 +239,8 @@ def test_reviewer_summary_and_fact_statuses(lib) -> None:
     assert status[figure.summary()][0] == "verified"
     assert status[role.summary()][0] == "disputed"
     assert "Reviewer: Deputy Minister" in status[role.summary()][1]
+    # The fact's note is in the body (a PDF of the memo keeps it), not only a comment.
+    assert "Note: The ministry's site lists him as deputy." in status[role.summary()][1]
     assert sum(1 for s, _v in status.values() if s == "unverified") == len(view.facts) - 2
 
 
@@ -394,6 +397,21 @@ def test_text_is_never_markup_and_control_chars_are_dropped(lib) -> None:
     body = "\n".join(texts)
     assert "<b>bold</b> & </w:t><w:t>injected" in body
     assert "\x07" not in body and "\x1b" not in body
+
+
+
+def test_direction_controls_are_shown_never_applied_in_the_memo(lib) -> None:
+    ws, ids, tmp = lib
+    rlo = tmp / "docs" / "rlo.txt"
+    rlo.write_text("Invoice attached as \u202egpj.exe by the Ministry of Trade.\n",
+                   encoding="utf-8")
+    ws.library.scan()
+    memo = export(ws, [ws.doc_id_for_path(rlo)], tmp / "rlo.docx",
+                  title="Files \u202eexe.jpg", full_text=True)
+    everything = "".join(t.text or "" for t in memo.xml.iter(f"{W}t"))
+    assert "\u202e" not in everything
+    assert "\u21c7gpj.exe" in everything  # the override's visible stand-in, then the text
+    assert memo.blocks()[0][2] == "Files \u21c7exe.jpg"
 
 
 # -- options, progress, errors ----------------------------------------------------------

@@ -8,10 +8,11 @@ import docx
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-from ui_helpers import FIRST, doc_id_of
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from ui_helpers import FIRST, doc_id_of, on_dialog
 
 from reviewer.ui import export_dialog
+from reviewer.ui.dialogs import NoteDialog
 from reviewer.ui.export_dialog import ExportOptions
 
 
@@ -60,8 +61,9 @@ def test_export_selected_releases_with_a_note_as_comment(window, qtbot, tmp_path
     action = window.actions_by_id["export"]
     assert QKeySequence("Ctrl+E") in action.shortcuts()
     assert action in window.menuBar().actions()[0].menu().actions()
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
-                        lambda *a, **k: ("Check the figures with the ministry", True))
+    window.settings.set_reviewer_name("Jane Reviewer")
+    on_dialog(NoteDialog, lambda d: (d.text.setPlainText("Check the figures with the ministry"),
+                                     d.accept()))
     window.doc_pane.setFocus()
     window.actions_by_id["note"].trigger()  # a note on the open release (000)
     ids = select_in_library(window, [FIRST, "002_b7fa9ce2e10e8a5e.txt"])

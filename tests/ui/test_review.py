@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
-from ui_helpers import restart
+from ui_helpers import on_dialog, restart
 
-from reviewer.ui.shortcuts import SHORTCUTS, ShortcutSheet
+from reviewer.ui.actions import SPECS
+from reviewer.ui.dialogs import FactDialog, NoteDialog
+from reviewer.ui.shortcuts import SHEET_IDS, ShortcutSheet
 
 
 def fact_row(window, row: int = 0) -> None:
@@ -27,8 +28,12 @@ def test_verify_dispute_edit_fact_with_note(window, open_window, qtbot,
     fact_row(window, 1)
     qtbot.keyClick(window.entity_pane.facts, "x")
     assert model.index(1, 2).data() == "disputed"
-    answers = iter([("Corrected value", True), ("checked with the source", True)])
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    def answer(d: FactDialog) -> None:
+        d.value.setText("Corrected value")
+        d.note.setPlainText("checked with the source")
+        d.accept()
+
+    on_dialog(FactDialog, answer)
     fact_row(window, 1)
     qtbot.keyClick(window.entity_pane.facts, Qt.Key.Key_F2)
     assert model.index(1, 1).data() == "Corrected value"
@@ -48,22 +53,28 @@ def test_verify_dispute_edit_fact_with_note(window, open_window, qtbot,
 
 def test_notes_on_document_span_entity_and_fact(window, open_window, qtbot,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = iter(["doc note", "span note", "entity note", "fact note"])
-    monkeypatch.setattr(QInputDialog, "getMultiLineText",
-                        lambda *a, **k: (next(texts), True))
+    window.settings.set_reviewer_name("Jane Reviewer")
+
+    def write(text: str) -> None:
+        on_dialog(NoteDialog, lambda d: (d.text.setPlainText(text), d.accept()))
+
     note = window.actions_by_id["note"]
     window.doc_pane.setFocus()
+    write("doc note")
     note.trigger()  # no selection: the release
     text = window.view.document.text
     s = text.index("Senior Officials")
     window.doc_pane.select_span(s, s + 6)
+    write("span note")
     note.trigger()
     window.doc_pane.select_span(s, s)
     ep = window.entity_pane
     ep.tree.setFocus()
     ep.tree.setCurrentIndex(ep.entity_model.index(0, 0, ep.entity_model.index(0, 0)))
+    write("entity note")
     note.trigger()
     fact_row(window, 0)
+    write("fact note")
     note.trigger()
     notes = window.ws.store.notes(window.session.doc_id)
     assert sorted(n.target for n in notes) == ["document", "entity", "fact", "span"]
@@ -73,7 +84,7 @@ def test_notes_on_document_span_entity_and_fact(window, open_window, qtbot,
     # Edit and delete, both undoable.
     ep.notes.setCurrentIndex(ep.note_model.index(0, 0))
     first = ep.current_note()
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("edited", True))
+    on_dialog(NoteDialog, lambda d: (d.text.setPlainText("edited"), d.accept()))
     window.actions_by_id["edit_note"].trigger()
     assert window.ws.store.note(first.id).text == "edited"
     window.undo_stack.undo()
@@ -111,11 +122,11 @@ def test_shortcut_sheet_lists_every_key(window, qtbot) -> None:
     sheet = window.findChild(ShortcutSheet)
     assert sheet is not None and sheet.isVisible()
     rows = {sheet.table.item(r, 1).text() for r in range(sheet.table.rowCount())}
-    for desc, _keys in SHORTCUTS.values():
-        assert desc in rows
+    for action_id in SHEET_IDS:
+        assert SPECS[action_id].sheet_text in rows
     keys = {sheet.table.item(r, 0).text() for r in range(sheet.table.rowCount())}
-    assert {"P", "O", "L", "N", "D", "M", "%", "E", "C", "Delete"} <= keys
-    assert all(a.shortcuts() for k, a in window.actions_by_id.items())
+    assert {"P", "O", "L", "N", "D", "M", "%", "E", "C", "Del, Backspace"} <= keys
+    assert all(window.actions_by_id[s.id].shortcuts() for s in SPECS.values() if s.keys)
 
 
 def test_next_and_previous_mention_with_f3(window, qtbot) -> None:

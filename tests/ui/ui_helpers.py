@@ -50,3 +50,30 @@ def open_and_wait(window, doc_id: int) -> None:
 
 def show(window, name: str = FIRST) -> None:
     open_and_wait(window, doc_id_of(window, name))
+
+
+def on_dialog(cls, act: Callable, seen: list | None = None,
+              timeout: float = 20.0) -> Callable[[], None]:
+    """Once a dialog of class `cls` shows (a modal one runs its own event loop), call
+    `act(dialog)` on it: the test drives the real dialog with clicks and keys. Each
+    dialog seen is appended to `seen`. Returns a function that stops the watch (it also
+    stops after `timeout` seconds)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    stopped: list[bool] = []
+
+    def check() -> None:
+        if stopped or time.monotonic() > deadline:
+            return
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, cls) and w.isVisible():
+                if seen is not None:
+                    seen.append(w)
+                act(w)
+                return
+        QTimer.singleShot(10, check)
+
+    QTimer.singleShot(0, check)
+    return lambda: stopped.append(True)

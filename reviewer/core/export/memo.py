@@ -266,6 +266,8 @@ class MemoBuilder:
                 fs = view.fact_statuses.get(f.key())
                 if fs and fs.value and fs.value != value:
                     value = f"{value}\nReviewer: {fs.value}"
+                if fs and fs.note.strip():
+                    value = f"{value}\nNote: {fs.note.strip()}"
                 quote = " ".join(text[f.start:f.end].split())
                 if len(quote) > EVIDENCE_CHARS:
                     quote = quote[:EVIDENCE_CHARS - 1].rstrip() + "…"

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from reviewer.core.controls import reveal
 from reviewer.core.palette import LABEL_UNDERLINES
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates, FFFE and FFFF.
@@ -42,8 +43,10 @@ def label_underline(label: str) -> str | None:
 
 
 def clean(text: str) -> str:
-    """`text` without the characters that cannot appear in a .docx at all."""
-    return _ILLEGAL_XML.sub("", text)
+    """`text` without the characters that cannot appear in a .docx at all, and with its
+    direction controls (a right-to-left override…) shown as visible stand-ins, never
+    applied: "gpj.exe" written with an override does not read "exe.jpg" in the memo."""
+    return reveal(_ILLEGAL_XML.sub("", text))
 
 
 def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:

@@ -2,6 +2,7 @@
 with the links between names the linker proposes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reviewer.core.extract.linking import link
@@ -57,12 +58,25 @@ def entity_at(entities: list[Entity], offset: int) -> Entity | None:
     return best
 
 
-def alias_proposals(groups: list[EntityGroup],
-                    aliases: list[Alias]) -> list[tuple[str, str, str]]:
+_DIGITS = re.compile(r"\d+")
+
+
+def only_numbers_differ(a: str, b: str) -> bool:
+    """Names that differ only in their numbers name different things ("35th Forum" and
+    "36th Forum", "G7" and "G8")."""
+    return a != b and _DIGITS.sub("#", a) == _DIGITS.sub("#", b)
+
+
+def alias_proposals(groups: list[EntityGroup], aliases: list[Alias],
+                    distinct: set[tuple[str, str, str]] | None = None
+                    ) -> list[tuple[str, str, str]]:
     """Likely (canonical, alias, label) links among a release's entities that the
     reviewer has not confirmed yet: the linker's proposals (spelling variants, names in
-    another order; the longer name is the canonical one), and a name that is the last
-    word of another name of the same label ("Mori" for "Takeo Mori")."""
+    another order; the longer name is the canonical one), and a person named by one
+    word of their full name, its last ("Mori" for "Takeo Mori"). The last-word rule is
+    for people only: "2019" is not "November 2019", nor "ASEAN" "CDC ASEAN". Names that
+    differ only in their numbers, or that the reviewer said are different (`distinct`:
+    (label, a, b) with a < b), are not proposed."""
     known = {(a.canonical, a.alias) for a in aliases} | {(a.alias, a.canonical)
                                                         for a in aliases}
     out: list[tuple[str, str, str]] = []
@@ -71,11 +85,12 @@ def alias_proposals(groups: list[EntityGroup],
         canonical, alias = (p.a, p.b) if len(p.a) >= len(p.b) else (p.b, p.a)
         if (canonical, alias) not in known:
             out.append((canonical, alias, p.label))
-    for label in sorted({g.label for g in groups}):
-        names = [g.canonical for g in groups if g.label == label]
-        for short in names:
-            for full in names:
-                if (short != full and " " not in short and full.endswith(" " + short)
-                        and (full, short) not in known):
-                    out.append((full, short, label))
-    return list(dict.fromkeys(out))
+    names = [g.canonical for g in groups if g.label == "PERSON"]
+    for short in names:
+        for full in names:
+            if (short != full and " " not in short and full.endswith(" " + short)
+                    and (full, short) not in known):
+                out.append((full, short, "PERSON"))
+    said = distinct or set()
+    return [p for p in dict.fromkeys(out) if not only_numbers_differ(p[0], p[1])
+            and (p[2], *sorted(p[:2])) not in said]

@@ -99,10 +99,9 @@ def aliases_of(ws: Workspace, canonical: str) -> list[tuple[int, str]]:
 
 def set_fact_status(ws: Workspace, doc_id: int, fact: Fact, status: str, *,
                     value: str | None = None, note: str = "") -> FactStatus | None:
-    """Set a fact's status; returns the previous one (None = never set) for undo."""
+    """Set a fact's status, the reviewer's value (None: the extracted one) and note;
+    returns the previous state (None = never set) for undo."""
     previous = ws.store.fact_statuses(doc_id).get(fact.key())
-    if value is None and previous is not None:
-        value = previous.value
     ws.store.set_fact_status(doc_id, fact.key(), status, value=value, note=note)
     return previous
 
@@ -144,7 +143,7 @@ def restore_status(ws: Workspace, doc_id: int, status: str, pin: EntityPin | Non
 
 def add_note(ws: Workspace, doc: Document, text: str, *, target: str = "document",
              target_key: str = "", start: int | None = None, end: int | None = None,
-             note_id: int | None = None) -> int:
+             author: str = "", note_id: int | None = None) -> int:
     quote = before = after = ""
     if start is not None and end is not None:
         quote = doc.text[start:end]
@@ -152,7 +151,7 @@ def add_note(ws: Workspace, doc: Document, text: str, *, target: str = "document
     assert doc.doc_id is not None
     return ws.store.add_note(doc.doc_id, text, target=target, target_key=target_key,
                              start=start, end=end, quote=quote, before=before, after=after,
-                             note_id=note_id)
+                             author=author, note_id=note_id)
 
 
 def restore_note(ws: Workspace, note: Note) -> None:

@@ -23,6 +23,23 @@ if TYPE_CHECKING:
 
 
 
+@dataclass(frozen=True, slots=True)
+class FactReview:
+    """A fact as the reviewer left it: what the release should say (the reviewer's value,
+    else the extracted one), the status and the reviewer's note. Memos, `reviewer show`
+    and the facts table all read facts this way."""
+
+    fact: Fact
+    status: str  # "unverified", "verified" or "disputed"
+    value: str  # the reviewer's value when edited, else `extracted`
+    extracted: str  # what the extractor read
+    note: str  # the reviewer's note ("" for none)
+
+    @property
+    def edited(self) -> bool:
+        return self.value != self.extracted
+
+
 @dataclass(slots=True)
 class DocumentView:
     document: Document
@@ -36,6 +53,17 @@ class DocumentView:
     def fact_status(self, fact: Fact) -> str:
         fs = self.fact_statuses.get(fact.key())
         return fs.status if fs else "unverified"
+
+    def fact_review(self, fact: Fact) -> FactReview:
+        fs = self.fact_statuses.get(fact.key())
+        extracted = fact.summary()
+        return FactReview(fact, fs.status if fs else "unverified",
+                          fs.value if fs and fs.value else extracted, extracted,
+                          fs.note if fs else "")
+
+    def fact_reviews(self) -> list[FactReview]:
+        """Every fact of the release with the reviewer's status, value and note."""
+        return [self.fact_review(f) for f in self.facts]
 
     def to_json(self) -> dict[str, Any]:
         doc, st = self.document, self.document.structure
@@ -52,11 +80,16 @@ class DocumentView:
             },
             "entities": [[e.start, e.end, e.label, e.text, e.canonical or e.text, e.source]
                          for e in self.entities],
-            "facts": [{"kind": f.kind, "start": f.start, "end": f.end, "fields": f.fields,
-                       "status": self.fact_status(f)} for f in self.facts],
+            "facts": [{"kind": r.fact.kind, "start": r.fact.start, "end": r.fact.end,
+                       "fields": r.fact.fields, "status": r.status, "value": r.value,
+                       "extracted": r.extracted, "edited": r.edited, "note": r.note}
+                      for r in self.fact_reviews()],
             "notes": [{"id": n.id, "target": n.target, "target_key": n.target_key,
-                       "start": n.start, "end": n.end, "text": n.text, "author": n.author,
-                       "orphaned": n.orphaned} for n in self.notes],
+                       "start": n.start, "end": n.end, "quote": n.quote, "text": n.text,
+                       "author": n.author, "orphaned": n.orphaned} for n in self.notes],
+            # Corrections made on an earlier text that this one no longer holds.
+            "orphaned_corrections": [{"id": c.id, "action": c.action, "label": c.label,
+                                      "text": c.text} for c in self.orphaned],
         }
 
 

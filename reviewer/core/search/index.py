@@ -31,7 +31,7 @@ from reviewer.core.model import LABEL_FIELDS
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "reviewer"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: "mentions", each name as written with its count
 
 
 class IndexLockedError(Exception):
@@ -68,6 +68,9 @@ def make_schema() -> Schema:
         # Review status lives in the store; the field exists so `status:x` parses.
         "status": ID,
         "facets": STORED,
+        # Names as written with their mention counts: the library's entities across
+        # releases (labels that name something; not dates or amounts).
+        "mentions": STORED,
     }
     for name in LABEL_FIELDS.values():
         fields[name] = PreTEXT(analyzer=SimpleAnalyzer(), field_boost=1.5)
@@ -256,6 +259,7 @@ class IndexRecord:
     boiler: str = ""
     date: _dt.datetime | None = None
     entities: dict[str, list[str]] = field(default_factory=dict)  # label -> values
+    mentions: dict[str, dict[str, int]] = field(default_factory=dict)  # label -> text -> n
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     postings: dict[str, Postings] | None = None  # set by `prepare`: replaces body/boiler
@@ -283,6 +287,7 @@ class SearchIndex:
         self.readonly = readonly
         self.rebuilt = False  # True when the index had to be created from scratch
         self._counts: tuple[list[object], dict[int, int]] | None = None
+        self._mentions: tuple[list[object], dict[int, dict[str, dict[str, int]]]] | None = None
         self._ix = self._open_or_create()
 
     def _open_or_create(self) -> windex.Index:
@@ -452,6 +457,27 @@ class SearchIndex:
                 out[int(stored["doc_id"])] = sum(len(v) for v in values.values())
         return out
 
+    def entity_mentions(self) -> dict[int, dict[str, dict[str, int]]]:
+        """Each indexed release's names as written, with their mention counts
+        (doc id -> label -> name -> mentions), read from the index, kept per committed
+        index state. Reads every release's stored fields: call it off the GUI thread."""
+        key = self._state_key()
+        if key is not None and self._mentions is not None and self._mentions[0] == key:
+            return self._mentions[1]
+        out: dict[int, dict[str, dict[str, int]]] = {}
+        with self._ix.searcher() as s:
+            for stored in s.all_stored_fields():
+                raw = stored.get("mentions")
+                try:
+                    values = json.loads(raw) if raw else {}
+                except ValueError:
+                    values = {}
+                if values:
+                    out[int(stored["doc_id"])] = values
+        if key is not None:
+            self._mentions = (key, out)
+        return out
+
     def indexed_ids(self) -> set[int]:
         with self._ix.searcher() as s:
             return {int(f["doc_id"]) for f in s.all_stored_fields()}
@@ -467,6 +493,7 @@ def document_fields(doc_id: int, rec: IndexRecord) -> dict[str, Any]:
         "path": rec.path,
         "title": rec.title,
         "facets": json.dumps(rec.entities, ensure_ascii=False, separators=(",", ":")),
+        "mentions": json.dumps(rec.mentions, ensure_ascii=False, separators=(",", ":")),
     }
     if rec.date is not None:
         fields["date"] = rec.date

@@ -36,7 +36,7 @@ from reviewer.core.documents.dates import iso_to_datetime
 from reviewer.core.entity_cache import EntityCache
 from reviewer.core.extract import taught
 from reviewer.core.extract.lexicon import Lexicon
-from reviewer.core.model import BOILERPLATE, Correction
+from reviewer.core.model import BOILERPLATE, NAMED_LABELS, Correction
 from reviewer.core.search.index import IndexRecord, prepare, write_segment
 from reviewer.core.store import EntityPin
 
@@ -142,12 +142,16 @@ def build_record(job: Job, data: bytes, size: int, mtime_ns: int,
     own = ctx.setup.corrections.get(job.doc_id)
     if own:
         entities, _ = apply_corrections(base.text, entities, own)
+    mentions: dict[str, dict[str, int]] = {}
     for ent in entities:
         name = ent.canonical or ent.text
         bucket = values.setdefault(ent.label, [])
         if name not in bucket:
             bucket.append(name)
-    rec.entities = values
+        if ent.label in NAMED_LABELS:
+            written = mentions.setdefault(ent.label, {})
+            written[ent.text] = written.get(ent.text, 0) + 1
+    rec.entities, rec.mentions = values, mentions
     return rec
 
 
@@ -220,7 +224,7 @@ def _index_chunk(directory: str, jobs: list[Job]) -> tuple[Any, list[IndexRecord
     if segment is None and docs:
         return None, None
     for rec in recs:  # the scanning process needs none of this: a lighter trip back
-        rec.postings, rec.entities = None, {}
+        rec.postings, rec.entities, rec.mentions = None, {}, {}
     return segment, recs
 
 
