@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
-                 self.library_pane.facet_pool]
+                 self.library_pane.facet_pool, self.presenter.hits_pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(
