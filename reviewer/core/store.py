@@ -349,6 +349,18 @@ class ReviewStore:
         return [r["id"] for r in self._all(
             "SELECT id FROM documents WHERE status=? AND missing=0", (status,))]
 
+    def change_mark(self) -> tuple[int, int]:
+        """A value that changes whenever the store does: commits of other connections
+        (`PRAGMA data_version`) and this connection's own changes."""
+        with self._lock:
+            row = self._db.execute("PRAGMA data_version").fetchone()
+            return int(row[0]), int(self._db.total_changes)
+
+    def statuses_besides(self, status: str) -> dict[int, str]:
+        """id -> status of the releases whose status is not `status` (usually few)."""
+        return {r["id"]: r["status"] for r in self._all(
+            "SELECT id, status FROM documents WHERE status!=? AND missing=0", (status,))}
+
     # -- corrections ---------------------------------------------------------
     def add_correction(self, c: Correction) -> int:
         with self._tx() as db:

@@ -13,6 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from reviewer.core.search import QueryError, Searcher, SearchResult, Superseded
+from reviewer.ui.item_models import FacetModel
 from reviewer.ui.workers import worker_pool
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class SearchTask(QRunnable):
             run.check()
             result = run.first_screen(self.limit)
             sig.firstScreen.emit(gen, _copy(result))
-            run.finish(result)
+            run.finish(result, top=FacetModel.TOP_VALUES)  # what the facet list shows
             sig.counted.emit(gen, _copy(result))
             rest = result.hits[len([h for h in result.hits if h.highlighted]):]
             run.highlight(rest)

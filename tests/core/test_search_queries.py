@@ -194,3 +194,14 @@ def test_the_catalogue_is_kept_next_to_the_index_for_the_next_start(ws, monkeypa
     finally:
         fresh.close()
     assert Path(cache).read_bytes() != b"damaged"
+
+
+@pytest.mark.parametrize("query", ["*", "ASEAN", '"Takeo Mori"', "Japan OR money"])
+def test_the_top_facet_values_are_those_of_the_full_counts(ws, query: str) -> None:
+    full = ws.searcher.search(query).facets
+    for top in (1, 2, 5):
+        run = ws.searcher.start(query)
+        result = run.finish(run.first_screen(20), top=top)
+        expected = {label: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+                    for label, c in full.items()}
+        assert {label: dict(c) for label, c in result.facets.items()} == expected

@@ -6,7 +6,7 @@ what the user sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain, compress
 from typing import Any
 
@@ -108,21 +108,41 @@ def _mention_spans(fname: str, analyzer: Any, plain: set[str], patterns: list[st
                    phrases: set[tuple[str, ...]], mentions: Iterable[Mention],
                    spans: set[tuple[int, int]]) -> None:
     """The mentions of field `fname` one of whose names has a matching word or phrase."""
+    matches = _name_matcher(analyzer, plain, patterns, phrases)
+    for field, start, end, names in mentions:
+        if field == fname and any(map(matches, names)):
+            spans.add((start, end))
+
+
+def _name_matcher(analyzer: Any, plain: set[str], patterns: list[str],
+                  phrases: set[tuple[str, ...]]) -> Callable[[str], bool]:
     wild = [re.compile(_wild_to_regex(p)) for p in patterns]
     seen: dict[str, bool] = {}
-    for field, start, end, names in mentions:
-        if field != fname:
-            continue
-        for name in names:
-            ok = seen.get(name)
-            if ok is None:
-                words = [t.text for t in analyzer(name)]
-                ok = seen[name] = (not plain.isdisjoint(words)
-                                   or any(r.fullmatch(w) for r in wild for w in words)
-                                   or any(_contains(words, p) for p in phrases))
-            if ok:
-                spans.add((start, end))
-                break
+
+    def matches(name: str) -> bool:
+        ok = seen.get(name)
+        if ok is None:
+            words = [t.text for t in analyzer(name)]
+            ok = seen[name] = (not plain.isdisjoint(words)
+                               or any(r.fullmatch(w) for r in wild for w in words)
+                               or any(_contains(words, p) for p in phrases))
+        return ok
+
+    return matches
+
+
+def entity_name_matchers(q: wq.Query, schema: Any) -> dict[str, Callable[[str], bool]]:
+    """For each entity field the query asks about: whether an entity name matches."""
+    terms, phrases = _query_parts(q)
+    out = {}
+    for fname in {f for f, _ in terms} | {f for f, _ in phrases}:
+        if fname in _ENTITY_FIELDS and fname in schema:
+            out[fname] = _name_matcher(
+                schema[fname].analyzer,
+                {t for f, t in terms if f == fname and not t.startswith("*")},
+                [t[1:] for f, t in terms if f == fname and t.startswith("*")],
+                {tuple(w) for f, w in phrases if f == fname and w})
+    return out
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -23,7 +23,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from heapq import heappush, heapreplace
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from whoosh import query as wq
@@ -33,6 +35,7 @@ from reviewer.core.documents import loaders
 from reviewer.core.files import WriteError, atomic_write
 from reviewer.core.model import LABEL_FIELDS, Entity
 from reviewer.core.search.highlight import (
+    entity_name_matchers,
     fragments,
     highlight_spans,
     highlights_anything,
@@ -56,7 +59,7 @@ log = logging.getLogger(__name__)
 
 TEXT_FIELDS = ("title", "body", "boiler")
 #: Hits highlighted by the first stage: about a screen of results.
-SCREEN = 12
+SCREEN = 8
 #: Matches visited between two checks whether a newer search superseded this one.
 CHECK_EVERY = 4096
 CATALOG_FILE = "catalog.cache"
@@ -123,6 +126,19 @@ class _Catalog:
         self.docnum_of = {d: n for n, d in enumerate(self.doc_ids) if d >= 0}
         self.live = sorted(self.docnum_of.values())
 
+    _full: dict[str, list[tuple[int, int]]] | None = None
+
+    def full_counts(self) -> dict[str, list[tuple[int, int]]]:
+        """Per label, its pairs' numbers of releases in the whole library, most first."""
+        if self._full is None:
+            counts = Counter(chain.from_iterable(map(self.per_doc.__getitem__, self.live)))
+            full: dict[str, list[tuple[int, int]]] = {}
+            pairs = self.pairs
+            for pid, n in sorted(counts.items(), key=itemgetter(1), reverse=True):
+                full.setdefault(pairs[pid][0], []).append((pid, n))
+            self._full = full
+        return self._full
+
     def with_label(self, label: str) -> list[int]:
         """Document numbers of the releases with any entity of `label`."""
         wanted = {i for i, (lab, _v) in enumerate(self.pairs) if lab == label}
@@ -142,6 +158,8 @@ class Searcher:
         self.store = store
         self._load_text = load_text or loaders.load_text
         self._catalog: tuple[object, _Catalog] | None = None
+        self._catalog_searcher: Any = None  # the searcher the catalogue was checked for
+        self._statuses: tuple[tuple[int, int], dict[int, str]] | None = None
         self._searcher: Any = None
         self._lock = threading.RLock()
         self._parser = MultifieldParser(list(TEXT_FIELDS), index.ix.schema)
@@ -176,35 +194,31 @@ class Searcher:
             check_query(q, text, None)
         return q
 
-    def _status_ids(self, q: wq.Term) -> tuple[list[int], list[int] | None]:
-        """The document ids with the status `q` names, and, when that is most of the
-        library, the (fewer) ids with any other status (match all but those)."""
+    def _status_ids(self, q: wq.Term) -> tuple[list[int] | None, list[int]]:
+        """(ids with the status `q` names, []), or for `unreviewed` (most of the
+        library) (None, the ids with any other status): every release but those."""
         wanted = str(q.text).replace("_", " ").replace("-", " ").lower()
         if wanted == "inprogress":
             wanted = "in progress"
         if wanted not in STATUSES:
             raise QueryError(f"Unknown status {q.text!r}; use one of: "
                              + ", ".join(s.replace(" ", "-") for s in STATUSES))
-        ids = self.store.ids_with_status(wanted)
-        if len(ids) > 100:
-            # Most of the library (typically `unreviewed`): exclude the few others.
-            others = [i for st in STATUSES if st != wanted
-                      for i in self.store.ids_with_status(st)]
-            if len(others) < len(ids):
-                return ids, others
-        return ids, None
+        reviewed = self._reviewed()
+        if wanted == STATUSES[0]:
+            return None, sorted(reviewed)
+        return sorted(i for i, st in reviewed.items() if st == wanted), []
 
     def _status_filter(self, q: wq.Query) -> wq.Query:
         # Status is review data (store), not index data: turn `status:x` into doc ids.
         if isinstance(q, wq.Term) and q.fieldname == "status":
             ids, others = self._status_ids(q)
-            if not ids:
-                return wq.NullQuery
-            if others is not None:
+            if ids is None:
                 if not others:
                     return wq.Every()
                 return wq.AndNot(wq.Every(), wq.Or([wq.Term("doc_id", str(i))
                                                     for i in others]))
+            if not ids:
+                return wq.NullQuery
             return wq.Or([wq.Term("doc_id", str(i)) for i in ids])
         return q
 
@@ -239,12 +253,10 @@ class Searcher:
             if not (isinstance(node, wq.Term) and node.fieldname == "status"):
                 return node
             ids, others = self._status_ids(node)
-            if not ids:
-                return wq.NullQuery
-            if others is not None and not others:
-                return DocSet(cat.live, s, node.boost)
             docnum_of, live = cat.docnum_of, cat.live
-            if others is not None:  # Every() AND NOT others: score 1.0 (Every's)
+            if ids is None:  # Every() AND NOT others: score 1.0 (Every's)
+                if not others:
+                    return DocSet(live, s, node.boost)
                 drop = {docnum_of.get(i) for i in others}
                 return DocSet([d for d in live if d not in drop], s, node.boost)
             docnums = [d for d in map(docnum_of.get, ids) if d is not None]
@@ -257,6 +269,13 @@ class Searcher:
             return DocSet(docnums, s, score)
 
         return q.accept(fast)
+
+    def _reviewed(self) -> dict[int, str]:
+        """id -> status of the releases not unreviewed, read again when the store changed."""
+        version = self.store.change_mark()
+        if self._statuses is None or self._statuses[0] != version:
+            self._statuses = (version, self.store.statuses_besides(STATUSES[0]))
+        return self._statuses[1]
 
     # -- runs ----------------------------------------------------------------------------
     def supersede(self) -> int:
@@ -285,7 +304,8 @@ class Searcher:
         """Open the searcher and read what the first search would (the catalogue, term
         tables and field lengths), so the first query costs what the others do."""
         with self._lock:
-            self._catalog_for(self._open_searcher())
+            self._catalog_for(self._open_searcher()).full_counts()
+        self._reviewed()
         run = self.start("revenue")
         result = run.first_screen(SCREEN)
         run.finish(result)
@@ -315,6 +335,8 @@ class Searcher:
         """The catalogue of the searcher's index state: in memory, else from the file
         next to the index when it was written for this state, else from the stored
         fields (over a second at 25,000 releases), then written for the next start."""
+        if self._catalog is not None and self._catalog_searcher is s:
+            return self._catalog[1]
         reader = s.reader()
         generation = reader.generation() if hasattr(reader, "generation") else None
         state = self.index._state_key()
@@ -322,6 +344,7 @@ class Searcher:
             state = None  # a commit since this searcher opened: do not persist
         key = (id(self.index.ix), self.index.ix.latest_generation(), generation,
                None if state is None else tuple(state))
+        self._catalog_searcher = s
         if self._catalog is not None and self._catalog[0] == key:
             return self._catalog[1]
         path = self.index.directory / CATALOG_FILE
@@ -444,7 +467,7 @@ class SearchRun:
             for hit in todo:
                 hit.highlighted = True
             return
-        fields = {f for f in _entity_fields(q)}
+        matchers = entity_name_matchers(q, schema)
         for hit in todo:
             self.check()
             hit.highlighted = True
@@ -452,55 +475,100 @@ class SearchRun:
                 body = self.searcher._load_text(hit.path)
             except (loaders.LoadError, OSError):
                 continue  # a vanished or unreadable file simply has no highlights
-            mentions = _value_mentions(body, self._values.get(hit.doc_id, {}), fields) \
-                if fields else None
+            mentions = _value_mentions(body, self._values.get(hit.doc_id, {}), matchers) \
+                if matchers else None
             hit.highlights = highlight_spans(q, body, schema, mentions)
             hit.fragments = fragments(body, hit.highlights)
             hit.snippets = snippet_parts(body, hit.highlights, hit.fragments)
 
-    def finish(self, result: SearchResult) -> SearchResult:
-        """Facet counts and review statuses over every match. Raises Superseded."""
+    def finish(self, result: SearchResult, top: int | None = None) -> SearchResult:
+        """Facet counts and review statuses over every match: each label's `top` most
+        frequent values (count, then name), or all of them with None.
+        Raises Superseded."""
         cat = self._cat
         if cat is None:
             raise RuntimeError("finish() before first_screen()")
-        per_doc = cat.per_doc
-        ids = Counter[int]()
         docs = self._ids
-        for start in range(0, len(docs), 8 * CHECK_EVERY):
-            self.check()
-            # Counter counts a flat iterable of small ints in C.
-            ids.update(chain.from_iterable(
-                map(per_doc.__getitem__, islice(docs, start, start + 8 * CHECK_EVERY))))
-        pairs = cat.pairs
-        counts: dict[str, Counter[str]] = {}
-        for pid, n in ids.items():
-            label, name = pairs[pid]
-            bucket = counts.get(label)
-            if bucket is None:
-                bucket = counts[label] = Counter()
-            bucket[name] = n
+        if top is not None and len(docs) > len(cat.live) // 2:
+            result.facets = self._facets_by_complement(cat, docs, top)
+        else:
+            result.facets = self._facets_of(cat, docs, top)
         self.check()
-        result.facets = counts
         result.statuses = self._statuses(cat, docs)
         result.complete = True
         return result
 
+    def _count(self, cat: _Catalog, docs: Sequence[int]) -> Counter[int]:
+        per_doc = cat.per_doc
+        ids = Counter[int]()
+        step = 8 * CHECK_EVERY
+        for start in range(0, len(docs), step):
+            self.check()
+            # Counter counts a flat iterable of small ints in C.
+            ids.update(chain.from_iterable(map(per_doc.__getitem__, docs[start:start + step])))
+        return ids
+
+    def _facets_of(self, cat: _Catalog, docs: Sequence[int],
+                   top: int | None) -> dict[str, Counter[str]]:
+        ids = self._count(cat, docs)
+        pairs = cat.pairs
+        out: dict[str, list[tuple[int, str]]] = {}
+        if top is None:
+            items: Iterable[tuple[int, int]] = ids.items()
+        else:  # most frequent first: each label needs only its first `top` (and ties)
+            items = sorted(ids.items(), key=itemgetter(1), reverse=True)
+        done: set[str] = set()
+        for pid, n in items:
+            label, name = pairs[pid]
+            if label in done:
+                continue
+            got = out.setdefault(label, [])
+            if top is not None and len(got) >= top and n < got[top - 1][0]:
+                done.add(label)
+                continue
+            got.append((n, name))
+        return _ranked_facets(out, top)
+
+    def _facets_by_complement(self, cat: _Catalog, docs: Sequence[int],
+                              top: int) -> dict[str, Counter[str]]:
+        """For most of the library: the whole library's counts (kept per index state)
+        less those of the few releases that do not match, walking the pairs from the
+        most frequent and stopping per label once no later pair can reach its top."""
+        matched = set(docs)
+        self.check()
+        minus = self._count(cat, [d for d in cat.live if d not in matched])
+        pairs = cat.pairs
+        out: dict[str, list[tuple[int, str]]] = {}
+        for label, ranked in cat.full_counts().items():
+            best: list[int] = []  # a min-heap of the label's best `top` counts so far
+            got = out[label] = []
+            for pid, full in ranked:
+                if len(best) >= top and full < best[0]:
+                    break  # later pairs count at most `full` releases
+                n = full - minus.get(pid, 0)
+                if n <= 0:
+                    continue
+                got.append((n, pairs[pid][1]))
+                if len(best) < top:
+                    heappush(best, n)
+                elif n > best[0]:
+                    heapreplace(best, n)
+        return _ranked_facets(out, top)
+
     def _statuses(self, cat: _Catalog, docs: Sequence[int]) -> Counter[str]:
         """Review statuses of the matches: the few releases with a status other than
         `unreviewed` are read from the store, the rest are unreviewed."""
-        store = self.searcher.store
         out: Counter[str] = Counter()
         if not docs:
             return out
+        others = self.searcher._reviewed()
         matched = set(docs) if len(docs) < len(cat.live) else None
-        rest = len(docs)
-        for status in STATUSES[1:]:
-            nums = [n for n in map(cat.docnum_of.get, store.ids_with_status(status))
-                    if n is not None]
-            n = len(nums) if matched is None else sum(1 for d in nums if d in matched)
-            if n:
-                out[status] = n
-                rest -= n
+        docnum_of = cat.docnum_of
+        for doc_id, status in others.items():
+            n = docnum_of.get(doc_id)
+            if n is not None and (matched is None or n in matched):
+                out[status] += 1
+        rest = len(docs) - sum(out.values())
         if rest > 0:
             out[STATUSES[0]] = rest
         return out
@@ -514,24 +582,27 @@ class SearchRun:
         return [cat.doc_ids[d] for d in self._ranked()]
 
 
-def _entity_fields(q: wq.Query) -> set[str]:
-    out = set()
-    for leaf in q.leaves() if not q.is_leaf() else [q]:
-        name = getattr(leaf, "fieldname", None)
-        if name in _LABEL_OF_FIELD:
-            out.add(name)
+def _ranked_facets(found: dict[str, list[tuple[int, str]]],
+                   top: int | None) -> dict[str, Counter[str]]:
+    """Per label, its values by count then name, the first `top` of them (all: None)."""
+    out: dict[str, Counter[str]] = {}
+    for label, got in found.items():
+        if top is not None:
+            got = sorted(got, key=lambda x: (-x[0], x[1]))[:top]
+        out[label] = Counter({name: n for n, name in got})
     return out
 
 
-def _value_mentions(text: str, values: dict[str, list[str]], fields: set[str]
+def _value_mentions(text: str, values: dict[str, list[str]],
+                    matchers: dict[str, Callable[[str], bool]]
                     ) -> list[tuple[str, int, int, tuple[str, ...]]]:
-    """Where the release's entity values (as indexed) of these fields occur in `text`,
-    as (field, start, end, names): the entities a search hit can mark without running
-    the extractor."""
+    """Where the release's entity values (as indexed) that the query matches occur in
+    `text`, as (field, start, end, names): the entities a search hit can mark without
+    running the extractor."""
     out: list[tuple[str, int, int, tuple[str, ...]]] = []
-    for fname in fields:
+    for fname, matches in matchers.items():
         for value in values.get(_LABEL_OF_FIELD[fname], []):
-            if not value.strip():
+            if not value.strip() or not matches(value):
                 continue
             pattern = re.compile(r"(?<!\w)" + re.escape(value) + r"(?!\w)", re.I)
             out.extend((fname, m.start(), m.end(), (value,)) for m in pattern.finditer(text))
