@@ -345,10 +345,6 @@ class ReviewStore:
         row = self._one("SELECT status FROM documents WHERE id=?", (doc_id,))
         return row["status"] if row else "unreviewed"
 
-    def ids_with_status(self, status: str) -> list[int]:
-        return [r["id"] for r in self._all(
-            "SELECT id FROM documents WHERE status=? AND missing=0", (status,))]
-
     def change_mark(self) -> tuple[int, int]:
         """A value that changes whenever the store does: commits of other connections
         (`PRAGMA data_version`) and this connection's own changes."""

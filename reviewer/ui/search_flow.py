@@ -53,7 +53,7 @@ class SearchTask(QRunnable):
             run.highlight(rest)
             if rest:
                 sig.snippets.emit(gen, {h.doc_id: list(h.snippets) for h in rest})
-            sig.ranked.emit(gen, run.ranked_doc_ids())
+            sig.ranked.emit(gen, run.ranked_doc_ids() if self.query else [])
         except Superseded:
             pass
         except QueryError as exc:

@@ -205,3 +205,10 @@ def test_the_top_facet_values_are_those_of_the_full_counts(ws, query: str) -> No
         expected = {label: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
                     for label, c in full.items()}
         assert {label: dict(c) for label, c in result.facets.items()} == expected
+
+
+def test_field_names_in_any_case(ws) -> None:
+    lower = ws.searcher.search('person:"Takeo Mori"')
+    assert lower.total == 2
+    assert ws.searcher.search('Person:"Takeo Mori"').total == 2
+    assert ws.searcher.search('ORG:ASEAN').total == ws.searcher.search("org:ASEAN").total

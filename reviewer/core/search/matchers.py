@@ -5,6 +5,7 @@ exist because search must stay interactive on archives of tens of thousands of r
 """
 from __future__ import annotations
 
+import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
@@ -25,6 +26,16 @@ from whoosh.util.numeric import byte_to_length
 from reviewer.core.search.index import (
     _LengthsReader,
 )
+
+#: The running search's check (`SearchRun.check`) for this thread: long expansions
+#: call it between words, so a superseded search stops there too.
+RUNNING = threading.local()
+
+
+def _check() -> None:
+    check = getattr(RUNNING, "check", None)
+    if check is not None:
+        check()
 
 
 class KeepAllCollector(TopCollector):
@@ -301,6 +312,7 @@ class RangeIds(wq.WrappingQuery):
                 return q.matcher(searcher, context)
             fieldname = part.fieldname
             for text in texts:
+                _check()
                 if (fieldname, text) in reader:
                     ids.update(reader.postings(fieldname, text).all_ids())
         if not ids:
@@ -332,6 +344,7 @@ class PatternIds(wq.WrappingQuery):
             return child.matcher(searcher, context)
         ids: set[int] = set()
         for word in words:
+            _check()
             if (fieldname, word) in reader:
                 ids.update(reader.postings(fieldname, word).all_ids())
         if not ids:

@@ -43,6 +43,7 @@ from reviewer.core.search.highlight import (
 )
 from reviewer.core.search.index import SearchIndex
 from reviewer.core.search.matchers import (
+    RUNNING,
     WEIGHTING,
     DocSet,
     DocSetResults,
@@ -70,7 +71,9 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": 
 # Friendly aliases for entity fields in queries: `organisation:`, `location:`...
 _FIELD_ALIASES = {"organisation": "org", "organization": "org", "location": "place",
                   "nationality": "norp", "people": "person", "doc": "document"}
-_ALIAS_RE = re.compile(r"\b(" + "|".join(_FIELD_ALIASES) + r"):", re.I)
+_ALIAS_RE = re.compile(r"\b(" + "|".join([*_FIELD_ALIASES, "title", "body", "boiler", "date",
+                                           "status", "path", *LABEL_FIELDS.values()])
+                       + r"):", re.I)
 _LABEL_OF_FIELD = {f: label for label, f in LABEL_FIELDS.items()}
 #: Fields a query may name (the schema's, plus `status:` and the friendly aliases).
 QUERY_FIELDS = ("title", "body", "boiler", "date", "status", "path", *LABEL_FIELDS.values(),
@@ -146,9 +149,11 @@ class _Catalog:
 
 
 def normalise_query(text: str) -> str:
-    """Curly quotes behave as straight ones; friendly field names map to real ones."""
+    """Curly quotes behave as straight ones; field names in any case and friendly ones
+    (`Organisation:`) map to the real ones."""
     text = text.translate(_QUOTES)
-    return _ALIAS_RE.sub(lambda m: _FIELD_ALIASES[m.group(1).lower()] + ":", text)
+    return _ALIAS_RE.sub(lambda m: _FIELD_ALIASES.get(m.group(1).lower(), m.group(1).lower())
+                         + ":", text)
 
 
 class Searcher:
@@ -453,7 +458,11 @@ class SearchRun:
                                      max(1, s.doc_count_all()))
         collector.check = self.check
         collector.check_every = CHECK_EVERY
-        s.search_with_collector(q, collector)
+        RUNNING.check = self.check
+        try:
+            s.search_with_collector(q, collector)
+        finally:
+            RUNNING.check = None
         self._ranked = collector.ranked_ids
         return collector.results(), collector.all_ids()
 
