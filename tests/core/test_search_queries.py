@@ -178,8 +178,8 @@ def test_the_catalogue_is_kept_next_to_the_index_for_the_next_start(ws, monkeypa
     cache = ws.index.directory / searcher_mod.CATALOG_FILE
     assert cache.is_file()
     built = []
-    monkeypatch.setattr(searcher_mod.Searcher, "_build_catalog",
-                        staticmethod(lambda *a: built.append(a) or pytest.fail("rebuilt")))
+    monkeypatch.setattr(searcher_mod.Searcher, "_read_segment",
+                        lambda *a: built.append(a) or pytest.fail("read again"))
     fresh = searcher_mod.Searcher(ws.index, ws.store)
     try:
         assert fresh.search("ASEAN").facets == ws.searcher.search("ASEAN").facets
@@ -194,6 +194,34 @@ def test_the_catalogue_is_kept_next_to_the_index_for_the_next_start(ws, monkeypa
     finally:
         fresh.close()
     assert Path(cache).read_bytes() != b"damaged"
+
+
+def test_a_reindexed_release_reads_only_its_new_segment(tmp_path, monkeypatch) -> None:
+    docs = tmp_path / "releases"
+    shutil.copytree(SAMPLE_DOCS, docs)
+    with Workspace(tmp_path / "data") as w:
+        w.library.add_paths([docs])
+        w.library.scan()
+        before = w.searcher.search("ASEAN").facets
+        target = next(d for d in w.store.documents() if d.path.endswith("003_0f462b27d61fa48e.txt"))
+        Path(target.path).write_text(Path(target.path).read_text(encoding="utf-8")
+                                     + "\nZanzibarquux joined.\n", encoding="utf-8")
+        read: list[int] = []
+        original = searcher_mod.Searcher._read_segment
+
+        def counting(self, leaf):  # noqa: ANN001
+            read.append(leaf.doc_count_all())
+            return original(self, leaf)
+
+        monkeypatch.setattr(searcher_mod.Searcher, "_read_segment", counting)
+        w.library.scan(only=[target.id])
+        after = w.searcher.search("ASEAN")
+        assert read == [1]  # the re-indexed release's segment alone
+        assert after.total == 5
+        assert {lab: {v: n for v, n in c.items() if "Zanzibarquux" not in v}
+                for lab, c in after.facets.items()} == {lab: dict(c)
+                                                        for lab, c in before.items()}
+        assert w.searcher.search("Zanzibarquux").total == 1
 
 
 @pytest.mark.parametrize("query", ["*", "ASEAN", '"Takeo Mori"', "Japan OR money"])

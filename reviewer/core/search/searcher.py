@@ -64,7 +64,7 @@ SCREEN = 8
 #: Matches visited between two checks whether a newer search superseded this one.
 CHECK_EVERY = 4096
 CATALOG_FILE = "catalog.cache"
-_CATALOG_FORMAT = 1
+_CATALOG_FORMAT = 2
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'"})
@@ -164,6 +164,10 @@ class Searcher:
         self._load_text = load_text or loaders.load_text
         self._catalog: tuple[object, _Catalog] | None = None
         self._catalog_searcher: Any = None  # the searcher the catalogue was checked for
+        # segment id -> (release id, entity value ids) per document; the value pairs
+        self._segments: dict[str, tuple[list[int], list[tuple[int, ...]]]] | None = None
+        self._pairs: list[tuple[str, str]] = []
+        self._pair_ids: dict[tuple[str, str], int] = {}
         self._statuses: tuple[tuple[int, int], dict[int, str]] | None = None
         self._searcher: Any = None
         self._lock = threading.RLock()
@@ -337,58 +341,87 @@ class Searcher:
 
     # -- the catalogue ---------------------------------------------------------------------
     def _catalog_for(self, s: Any) -> _Catalog:
-        """The catalogue of the searcher's index state: in memory, else from the file
-        next to the index when it was written for this state, else from the stored
-        fields (over a second at 25,000 releases), then written for the next start."""
+        """The catalogue of the searcher's index: kept per index segment (a segment's
+        stored fields never change; deletions only mark documents), so a re-indexed
+        release costs reading its new segment, not the whole library. Segments read
+        before come from memory, else from the file next to the index, else from their
+        stored fields (about a second per 25,000 releases), then written for the next
+        start."""
         if self._catalog is not None and self._catalog_searcher is s:
             return self._catalog[1]
-        reader = s.reader()
-        generation = reader.generation() if hasattr(reader, "generation") else None
-        state = self.index._state_key()
-        if state is not None and state[1] != generation:
-            state = None  # a commit since this searcher opened: do not persist
-        key = (id(self.index.ix), self.index.ix.latest_generation(), generation,
-               None if state is None else tuple(state))
+        leaves = list(s.reader().leaf_readers())
+        key = tuple((leaf.segment().segment_id(), leaf.doc_count_all(), leaf.doc_count())
+                    for leaf, _off in leaves)
         self._catalog_searcher = s
         if self._catalog is not None and self._catalog[0] == key:
             return self._catalog[1]
         path = self.index.directory / CATALOG_FILE
-        cat = self._read_catalog(path, state, reader.doc_count_all()) if state else None
-        if cat is None:
-            cat = self._build_catalog(s, reader.doc_count_all())
-            if state is not None and not self.index.readonly:
-                blob = marshal.dumps((_CATALOG_FORMAT, list(state), cat.doc_ids,
-                                      cat.per_doc, cat.pairs))
-                try:
-                    atomic_write(path, lambda fh: fh.write(blob))
-                except WriteError as exc:
-                    log.warning("search catalogue not cached: %s", exc)
+        if self._segments is None:
+            self._segments = self._read_catalog(path)
+        segments, read = self._segments, False
+        doc_ids: list[int] = []
+        per_doc: list[tuple[int, ...]] = []
+        for leaf, offset in leaves:
+            sid = leaf.segment().segment_id()
+            got = segments.get(sid)
+            if got is None or len(got[0]) != leaf.doc_count_all():
+                got = segments[sid] = self._read_segment(leaf)
+                read = True
+            doc_ids.extend(got[0])
+            per_doc.extend(got[1])
+            if leaf.has_deletions():
+                for d in range(leaf.doc_count_all()):
+                    if leaf.is_deleted(d):
+                        doc_ids[offset + d] = -1
+        wanted = {k[0] for k in key}
+        for sid in [sid for sid in segments if sid not in wanted]:
+            del segments[sid]
+        if read and not self.index.readonly:
+            blob = marshal.dumps((_CATALOG_FORMAT, self._pairs, segments))
+            try:
+                atomic_write(path, lambda fh: fh.write(blob))
+            except WriteError as exc:
+                log.warning("search catalogue not cached: %s", exc)
+        cat = _Catalog(doc_ids, per_doc, self._pairs)
         self._catalog = (key, cat)
         return cat
 
-    @staticmethod
-    def _read_catalog(path: Any, state: list[object], count: int) -> _Catalog | None:
+    def _read_catalog(self, path: Any) -> dict[str, tuple[list[int], list[tuple[int, ...]]]]:
+        """The segments' catalogue written at an earlier start (empty when there is none,
+        it is another format's, or damaged: then each segment is read again)."""
         try:
-            fmt, key, doc_ids, per_doc, pairs = marshal.loads(path.read_bytes())
-            if fmt != _CATALOG_FORMAT or key != list(state) or len(doc_ids) != count:
-                return None
-            return _Catalog(doc_ids, per_doc, [tuple(p) for p in pairs])
+            fmt, pairs, segments = marshal.loads(path.read_bytes())
+            if fmt != _CATALOG_FORMAT or not isinstance(segments, dict):
+                return {}
+            self._pairs[:] = [tuple(p) for p in pairs]
+            self._pair_ids = {p: i for i, p in enumerate(self._pairs)}
+            return dict(segments)
         except (OSError, ValueError, EOFError, TypeError):
-            return None  # no cache yet, another state's, or damaged: rebuilt
+            return {}
 
-    @staticmethod
-    def _build_catalog(s: Any, count: int) -> _Catalog:
-        pair_ids: dict[tuple[str, str], int] = {}
-        per_doc: list[tuple[int, ...]] = [()] * count
+    def _read_segment(self, leaf: Any) -> tuple[list[int], list[tuple[int, ...]]]:
+        """One segment's release ids and entity value ids, from its stored fields (those
+        of deleted documents too: they are marked per searcher)."""
+        pair_ids, pairs = self._pair_ids, self._pairs
+        count = leaf.doc_count_all()
         doc_ids = [-1] * count
-        for docnum, stored in s.iter_docs():  # live documents only
-            doc_ids[docnum] = int(stored["doc_id"])
+        per_doc: list[tuple[int, ...]] = [()] * count
+        for docnum in range(count):
+            stored = leaf.stored_fields(docnum)
+            doc_ids[docnum] = int(stored.get("doc_id", -1))
             raw = stored.get("facets")
-            if raw:
-                per_doc[docnum] = tuple(
-                    pair_ids.setdefault((label, name), len(pair_ids))
-                    for label, names in json.loads(raw).items() for name in names)
-        return _Catalog(doc_ids, per_doc, list(pair_ids))
+            if not raw:
+                continue
+            ids = []
+            for label, names in json.loads(raw).items():
+                for name in names:
+                    pid = pair_ids.get((label, name))
+                    if pid is None:
+                        pid = pair_ids[(label, name)] = len(pairs)
+                        pairs.append((label, name))
+                    ids.append(pid)
+            per_doc[docnum] = tuple(ids)
+        return doc_ids, per_doc
 
 
 class SearchRun:
