@@ -130,11 +130,14 @@ _worker_lexicon: Lexicon | None = None
 _worker_stop: Any = None  # a multiprocessing Event: the scan was cancelled
 
 
-def _init_worker(lexicon: Lexicon | None, stop: Any = None) -> None:
+def _init_worker(lexicon: Lexicon | None, stop: Any = None, parent: int | None = None) -> None:
     global _worker_lexicon, _worker_stop
     _worker_lexicon = lexicon
     _worker_stop = stop
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The scanning process's id comes from it: read here, after a start-up of a second
+    # or more, it could already be the id of whatever adopted an orphaned worker.
+    threading.Thread(target=_exit_with_parent, args=(parent or os.getppid(),),
+                     daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -227,6 +230,9 @@ class Library:
               workers: int | None, force: bool, only: list[int] | None) -> ScanReport:
         t0 = time.perf_counter()
         report = ScanReport()
+        # Releases corrected just before a crash: their index entries are stale.
+        stale, mark = self.store.pending_reindex()
+        only_stale = set(stale) if only is None else set()
         known = {d.path: d for d in self.store.documents(include_missing=True)}
         seen: set[str] = set()
         todo: list[str] = []
@@ -257,7 +263,7 @@ class Library:
                     elif unchanged:
                         report.unchanged += 1
                     continue
-                if unchanged and not force:
+                if unchanged and not force and not (doc is not None and doc.id in only_stale):
                     report.unchanged += 1
                 else:
                     todo.append(key)
@@ -278,6 +284,8 @@ class Library:
         else:
             self._scan_serial(todo, book, lexicon, workers, progress, cancel)
         self.index.rebuilt = False
+        if mark and not report.cancelled:
+            self.store.clear_reindex(mark, None if only is None else only)
         report.seconds = time.perf_counter() - t0
         log.info("scan of %s: %s in %.1f s", self.store.path.parent, report.summary(),
                  report.seconds)
@@ -343,7 +351,7 @@ class Library:
                 yield _process(p, lexicon)
             return
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(lexicon,)) as pool:
+                                 initargs=(lexicon, None, os.getpid())) as pool:
             yield from pool.map(_process_in_worker, paths, chunksize=16)
 
 
@@ -386,7 +394,7 @@ class Library:
             self.index.remove_worker_temp()  # left by workers of a killed scan
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                      initializer=_init_worker,
-                                     initargs=(lexicon, stop)) as pool:
+                                     initargs=(lexicon, stop, os.getpid())) as pool:
                 inflight: dict[Future[tuple[Any, list[IndexRecord] | None]],
                                list[tuple[str, int]]] = {}
 
