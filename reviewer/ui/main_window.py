@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         for w in (self.library_pane, self.doc_pane, self.entity_pane):
             self.splitter.addWidget(w)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 680, 380])
+        self.splitter.setSizes([420, 620, 360])  # the library wide enough for its titles
         self.setCentralWidget(self.splitter)
         self.status_bar = StatusBar(self.statusBar())
         self.status_combo = QComboBox()

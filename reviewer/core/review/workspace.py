@@ -185,6 +185,9 @@ class Workspace:
         rec = self.store.document(doc_id)
         if rec is None:
             raise KeyError(f"no document with id {doc_id}")
+        problem = self.library.link_problem(rec.path)
+        if problem:  # replaced by a link out of the library since it was indexed
+            raise loaders.LoadError(problem)
         doc = loaders.load(rec.path)
         doc.doc_id = doc_id
         # The file may have changed since the reviewer's last visit: corrections and notes
@@ -197,5 +200,12 @@ class Workspace:
         return self.index.entity_counts(self.data_dir / ENTITY_COUNTS_FILE)
 
     def doc_id_for_path(self, path: str | Path) -> int | None:
-        rec = self.store.document_by_path(str(Path(path).expanduser().resolve()))
-        return rec.id if rec else None
+        """The release stored for `path`: under the path as written (a link inside a
+        library folder is indexed under its own name, as search lists it), else under
+        the file it resolves to."""
+        given = Path(path).expanduser()
+        for candidate in (os.path.abspath(given), given.resolve()):
+            rec = self.store.document_by_path(str(candidate))
+            if rec is not None:
+                return rec.id
+        return None
