@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
         self.sync.scanFinished.connect(self.scanFinished)
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
+        self.library_pane.runner.crashed.connect(
+            lambda message, details: self.failures.error("Unexpected error", message, details))
         self.status_combo.activated.connect(
             lambda i: self.edits.set_status(self.status_combo.itemText(i)))
         self.doc_pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -13,6 +13,7 @@ import logging
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from reviewer.core.search import QueryError, Searcher, SearchResult, Superseded
+from reviewer.ui.failures import unexpected_error_text
 from reviewer.ui.item_models import FacetModel
 from reviewer.ui.workers import worker_pool
 
@@ -28,6 +29,7 @@ class _SearchSignals(QObject):
     snippets = Signal(int, object)  # generation, {doc_id: snippets} for the rest
     ranked = Signal(int, object)  # generation, every match's release id, best first
     failed = Signal(int, str)  # generation, what is wrong with the query
+    crashed = Signal(int, str, str)  # generation, message and details of an unexpected error
 
 
 class SearchTask(QRunnable):
@@ -61,6 +63,7 @@ class SearchTask(QRunnable):
         except Exception as exc:  # noqa: BLE001 - shown to the user, never kills the app
             log.exception("search for %r failed", self.query)
             sig.failed.emit(gen, f"The search failed: {type(exc).__name__}: {exc}")
+            sig.crashed.emit(gen, *unexpected_error_text(type(exc), exc, exc.__traceback__))
         finally:
             self.done = True
 
@@ -83,6 +86,8 @@ class SearchRunner(QObject):
     snippets = Signal(object)  # {doc_id: snippets}
     ranked = Signal(object)  # list of release ids, best first
     failed = Signal(str)
+    #: an unexpected error (not a malformed query): message and details for a dialog
+    crashed = Signal(str, str)
     idle = Signal()  # the latest query is fully answered (or failed)
 
     def __init__(self, searcher: Searcher, parent: QObject | None = None) -> None:
@@ -98,6 +103,7 @@ class SearchRunner(QObject):
         self._signals.snippets.connect(self._snippets)
         self._signals.ranked.connect(self._ranked)
         self._signals.failed.connect(self._failed)
+        self._signals.crashed.connect(self._crashed)
 
     def submit(self, query: str, limit: int = RESULT_LIMIT) -> int:
         """Search `query`, superseding any search still running; returns its generation."""
@@ -138,6 +144,10 @@ class SearchRunner(QObject):
             self.busy = False
             self.failed.emit(message)
             self.idle.emit()
+
+    def _crashed(self, gen: int, message: str, details: str) -> None:
+        if gen == self.generation:
+            self.crashed.emit(message, details)
 
 
 class _HighlightSignals(QObject):

@@ -240,3 +240,11 @@ def test_field_names_in_any_case(ws) -> None:
     assert lower.total == 2
     assert ws.searcher.search('Person:"Takeo Mori"').total == 2
     assert ws.searcher.search('ORG:ASEAN').total == ws.searcher.search("org:ASEAN").total
+
+
+def test_a_library_not_scanned_yet_answers_every_query_with_nothing(tmp_path) -> None:
+    with Workspace(tmp_path / "data") as w:
+        for q in ("ASEAN", "*", "status:reviewed", "person:*"):
+            result = w.searcher.search(q)
+            assert (result.total, result.hits, result.complete) == (0, [], True), q
+            assert sum(result.statuses.values()) == 0

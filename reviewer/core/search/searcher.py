@@ -349,7 +349,10 @@ class Searcher:
         start."""
         if self._catalog is not None and self._catalog_searcher is s:
             return self._catalog[1]
-        leaves = list(s.reader().leaf_readers())
+        # An index without segments (new, or opened in memory) reads as one segment-less
+        # empty reader: it holds no documents to catalogue.
+        leaves = [(leaf, off) for leaf, off in s.reader().leaf_readers()
+                  if leaf.segment() is not None]
         key = tuple((leaf.segment().segment_id(), leaf.doc_count_all(), leaf.doc_count())
                     for leaf, _off in leaves)
         self._catalog_searcher = s
