@@ -64,6 +64,10 @@ SCREEN = 8
 #: Matches visited between two checks whether a newer search superseded this one.
 CHECK_EVERY = 4096
 CATALOG_FILE = "catalog.cache"
+#: Facets of a query matching more than 1/COMPLEMENT_FROM of the library are counted as
+#: the library's counts less the non-matching releases' (no sort of every value): at
+#: 24,674 releases equal at about 3,500 matches, 54 -> 20 ms CPU at 10,204.
+COMPLEMENT_FROM = 6
 _CATALOG_FORMAT = 2
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
@@ -534,7 +538,7 @@ class SearchRun:
         if cat is None:
             raise RuntimeError("finish() before first_screen()")
         docs = self._ids
-        if top is not None and len(docs) > len(cat.live) // 2:
+        if top is not None and len(docs) > len(cat.live) // COMPLEMENT_FROM:
             result.facets = self._facets_by_complement(cat, docs, top)
         else:
             result.facets = self._facets_of(cat, docs, top)
@@ -576,8 +580,8 @@ class SearchRun:
 
     def _facets_by_complement(self, cat: _Catalog, docs: Sequence[int],
                               top: int) -> dict[str, Counter[str]]:
-        """For most of the library: the whole library's counts (kept per index state)
-        less those of the few releases that do not match, walking the pairs from the
+        """For a large part of the library: the whole library's counts (kept per index state)
+        less those of the releases that do not match, walking the pairs from the
         most frequent and stopping per label once no later pair can reach its top."""
         matched = set(docs)
         self.check()
