@@ -30,11 +30,17 @@ def select(corpus: Path, limit: int) -> list[Path]:
     return files if limit <= 0 else files[:limit]
 
 
-def copy_library(files: list[Path], corpus: Path, dest: Path) -> Path:
+def copy_library(files: list[Path], corpus: Path, dest: Path, copies: int = 1) -> Path:
     """Copy the chosen files (same relative layout) into `dest`, so touching them for
-    the incremental run never changes the shared unpacked corpus."""
-    for f in files:
-        out = dest / f.relative_to(corpus)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(f, out)
+    the incremental run never changes the shared unpacked corpus. With `copies` > 1,
+    each copy k goes to `copy<k>/` with file names prefixed `c<k>_` (98,704 releases
+    from the 24,676 of the corpus with 4)."""
+    for k in range(1, copies + 1):
+        for f in files:
+            rel = f.relative_to(corpus)
+            if copies > 1:
+                rel = Path(f"copy{k}") / rel.parent / f"c{k}_{rel.name}"
+            out = dest / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(f, out)
     return dest

@@ -130,3 +130,18 @@ def test_the_log_goes_to_the_data_folder(samples: Path, data_dir: Path) -> None:
     log = (data_dir / "logs" / "reviewer.log").read_text(encoding="utf-8")
     assert "reviewer.core.search.library" in log and "added 5" in log
     assert (data_dir / "logs" / "reviewer.log").stat().st_mode & 0o077 == 0
+
+
+def test_malformed_or_costly_queries_exit_2_with_the_reason(samples: Path, data_dir: Path,
+                                                            capsys) -> None:
+    main(["index", str(samples), "--data-dir", str(data_dir)])
+    capsys.readouterr()
+    for query, says in [("date:[2021 to", "range is not closed"),
+                        ('"unterminated', "phrase is not closed"),
+                        ("person:(Dung", "parenthesis is not closed"),
+                        ("*tion", "starts with a wildcard"),
+                        ("x" * 5000, "at most 1,000 are searched")]:
+        assert main(["search", query, "--data-dir", str(data_dir)]) == 2, query
+        captured = capsys.readouterr()
+        assert says in captured.err and "Traceback" not in captured.err
+        assert captured.out == ""

@@ -65,7 +65,8 @@ LABEL_UNDERLINES: dict[str, str] = {
 BOILERPLATE_COLOR = "#8A8A8A"
 #: A direction control (right-to-left override…) is shown as a stand-in on this colour.
 CONTROL_COLOR = "#C0392B"
-#: Search hits outside any entity get this marker background.
-HIT_COLOR = "#FFE9A8"
+#: Search hits are framed in this colour (no label uses a frame, nor this magenta), on
+#: plain text and on an entity alike; their text is bold.
+HIT_FRAME_COLOR = "#E4007C"
 
 assert set(LABEL_UNDERLINES) == set(LABELS) == set(LABEL_KEYS) == set(LABEL_NAMES)

@@ -716,9 +716,17 @@ class ReviewStore:
         row = self._one("SELECT status FROM documents WHERE id=?", (doc_id,))
         return row["status"] if row else "unreviewed"
 
-    def ids_with_status(self, status: str) -> list[int]:
-        return [r["id"] for r in self._all(
-            "SELECT id FROM documents WHERE status=? AND missing=0", (status,))]
+    def change_mark(self) -> tuple[int, int]:
+        """A value that changes whenever the store does: commits of other connections
+        (`PRAGMA data_version`) and this connection's own changes."""
+        with self._lock:
+            row = self._db.execute("PRAGMA data_version").fetchone()
+            return int(row[0]), int(self._db.total_changes)
+
+    def statuses_besides(self, status: str) -> dict[int, str]:
+        """id -> status of the releases whose status is not `status` (usually few)."""
+        return {r["id"]: r["status"] for r in self._all(
+            "SELECT id, status FROM documents WHERE status!=? AND missing=0", (status,))}
 
     # -- entities a release was reviewed with ----------------------------------
     def entity_pin(self, doc_id: int) -> EntityPin | None:

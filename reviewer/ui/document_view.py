@@ -6,16 +6,21 @@ document's text is never interpreted as HTML.
 from __future__ import annotations
 
 import html
+from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
     QTextCharFormat,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -25,7 +30,7 @@ from reviewer.core.model import BOILERPLATE, Entity
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
     CONTROL_COLOR,
-    HIT_COLOR,
+    HIT_FRAME_COLOR,
     LABEL_BASE_COLORS,
     LABEL_COLORS,
     LABEL_KEYS,
@@ -211,12 +216,9 @@ class DocumentPane(QPlainTextEdit):
             fmt.setBackground(QColor("#EEEEEE"))
         elif key == "control":
             fmt = control_format()
-        elif key in ("hit", "plain_hit"):
+        elif key == "hit":  # and a frame, painted over the text (paintEvent)
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
-            fmt.setFontOverline(True)
-            if key == "plain_hit":
-                fmt.setBackground(QColor(HIT_COLOR))
         else:
             fmt = entity_format(key)
         self._formats[key] = fmt
@@ -253,21 +255,65 @@ class DocumentPane(QPlainTextEdit):
         for e in view.entities:
             if e.label in self.visible_labels and e.start < limit:
                 sels.append(self._cached(e.start, e.end, e.label))
-        if self.hits:
-            shown = [(e.start, e.end) for e in view.entities
-                     if e.label in self.visible_labels]
-            for hs, he in self.hits:
-                if hs >= limit:
-                    continue
-                inside = any(a < he and hs < b for a, b in shown)
-                # Over an entity keep its colour; elsewhere a hit gets a marker background.
-                sels.append(self._cached(hs, he, "hit" if inside else "plain_hit"))
+        for hs, he in self.hits:
+            # Over an entity too: the entity keeps its colour, the hit gets its frame.
+            if hs < limit:
+                sels.append(self._cached(hs, he, "hit"))
         for e in self.current:
             sels.append(self._selection(e.start, e.end, entity_format(e.label, current=True)))
         for cs, ce, _name in self.controls:
             if cs < limit:
                 sels.append(self._cached(cs, ce, "control"))
         return sels
+
+    # -- search hits' frames --------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.hits or self.view is None:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            pen = QPen(QColor(HIT_FRAME_COLOR))
+            pen.setWidthF(2.0)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            for rect in self.hit_rects():
+                painter.drawRoundedRect(rect, 2.0, 2.0)
+        finally:
+            painter.end()
+
+    def hit_rects(self) -> list[QRectF]:
+        """Viewport rectangles of the search hits on screen, one per line they cover."""
+        vp = self.viewport()
+        first = self.firstVisibleBlock()
+        if not first.isValid():
+            return []
+        top = first.position()
+        bottom = self.cursorForPosition(QPoint(vp.width(), vp.height())).position()
+        offset = self.contentOffset()
+        doc = self.document()
+        out: list[QRectF] = []
+        for hs, he in self.hits:
+            qs, qe = self.omap.to_qt(hs), self.omap.to_qt(he)
+            if qe < top or qs > bottom:
+                continue
+            block = doc.findBlock(qs)
+            while block.isValid() and block.position() <= qe:
+                geo = self.blockBoundingGeometry(block).translated(offset)
+                layout = block.layout()
+                bpos = block.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    a = max(qs - bpos, line.textStart())
+                    b = min(qe - bpos, line.textStart() + line.textLength())
+                    if a >= b:
+                        continue
+                    x1, x2 = _x_of(line, a), _x_of(line, b)
+                    out.append(QRectF(geo.x() + x1 - 1.5, geo.y() + line.y() + 0.5,
+                                      x2 - x1 + 3.0, line.height() - 1.0))
+                block = block.next()
+        return out
 
     # -- positions -------------------------------------------------------------------
     def selected_span(self) -> tuple[int, int] | None:
@@ -386,6 +432,11 @@ def control_selections(edit: QPlainTextEdit, text: str) -> list[QTextEdit.ExtraS
         sel.format = control_format()
         out.append(sel)
     return out
+
+
+def _x_of(line: QTextLine, pos: int) -> float:
+    x: Any = line.cursorToX(pos)  # (x, position) in PySide6
+    return float(x[0] if isinstance(x, tuple) else x)
 
 
 def tooltip_for(ent: Entity, key: str | None = None) -> str:

@@ -256,21 +256,21 @@ class SearchResultsModel(QAbstractListModel):
         self._hits: list[Hit] = []
         self._snippets: list[list[tuple[str, list[tuple[int, int]]]]] = []
 
-    def set_hits(self, hits: list[Hit], texts: dict[int, str] | None = None) -> None:
+    def set_hits(self, hits: list[Hit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
-        self._snippets = [self._snippet(h, (texts or {}).get(h.doc_id)) for h in self._hits]
+        self._snippets = [list(h.snippets) for h in self._hits]
         self.endResetModel()
 
-    @staticmethod
-    def _snippet(hit: Hit, text: str | None) -> list[tuple[str, list[tuple[int, int]]]]:
-        if not text:
-            return []
-        out = []
-        for a, b in hit.fragments:
-            rel = [(max(s, a) - a, min(e, b) - a) for s, e in hit.highlights if s < b and e > a]
-            out.append((reveal(text[a:b].replace("\n", " ")), rel))
-        return out
+    def set_snippets(self, snippets: dict[int, list[tuple[str, list[tuple[int, int]]]]]
+                     ) -> None:
+        """Snippets that arrived after the hits (those past the first screen)."""
+        for row, h in enumerate(self._hits):
+            got = snippets.get(h.doc_id)
+            if got is not None and got != self._snippets[row]:
+                self._snippets[row] = list(got)
+                idx = self.index(row, 0)
+                self.dataChanged.emit(idx, idx, [SnippetRole])
 
     def hits(self) -> list[Hit]:
         return list(self._hits)

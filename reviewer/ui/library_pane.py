@@ -5,11 +5,10 @@ import logging
 from collections import Counter
 
 from PySide6.QtCore import (
+    QEventLoop,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
     QTimer,
@@ -41,8 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.core.documents.loaders import LoadError, load_text
-from reviewer.core.search import QueryError, Searcher
+from reviewer.core.search import Searcher, SearchResult
 from reviewer.ui.item_models import (
     DocIdRole,
     FacetModel,
@@ -53,12 +51,13 @@ from reviewer.ui.item_models import (
     SnippetRole,
 )
 from reviewer.ui.offsets import OffsetMap
-from reviewer.ui.workers import worker_pool
+from reviewer.ui.search_flow import SearchRunner
 
 log = logging.getLogger(__name__)
 
-DEBOUNCE_MS = 250
-RESULT_LIMIT = 50
+DEBOUNCE_MS = 150  # a query runs once typing pauses this long
+SEARCHING_MS = 200  # "Searching…" shows when the first hits take longer than this
+RESULTS_WAIT_MS = 30000  # the longest an export waits for a search still running
 
 
 class SnippetDelegate(QStyledItemDelegate):
@@ -167,44 +166,33 @@ class _ClickList(QListView):
         return bool(self.press_modifiers & _SELECTING)
 
 
-class _FacetSignals(QObject):
-    done = Signal(int, object, object)  # serial, facets, statuses
-
-
-class FacetTask(QRunnable):
-    """The whole library's facets, off the GUI thread (the searcher is lock-protected)."""
-
-    def __init__(self, searcher: Searcher, serial: int, statuses: Counter) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # Python owns it: Qt deleting the wrapper crashes PySide
-        self.searcher, self.serial, self.statuses = searcher, serial, statuses
-        self.signals = _FacetSignals()
-        self.finished = False
-
-    def run(self) -> None:
-        try:
-            facets = self.searcher.search("", limit=1, with_highlights=False).facets
-        except Exception:  # noqa: BLE001 - an index being rebuilt just shows no facets
-            log.warning("library facets unavailable", exc_info=True)
-            facets = {}
-        self.finished = True
-        self.signals.done.emit(self.serial, facets, self.statuses)
-
-
 class LibraryPane(QWidget):
     documentActivated = Signal(int)
     missingActivated = Signal(int)  # a missing release (with review data) was clicked
+    #: the query whose hits the open release marks: empty without a query, when it
+    #: matches nothing, or when it cannot be understood
     queryChanged = Signal(str)
     facetsReady = Signal()
+    searchFinished = Signal()  # the latest query (or library facets) is fully answered
 
     def __init__(self, searcher: Searcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.searcher = searcher
         self.chips: list[str] = []
-        self._facet_serial = 0
-        self._library_facets: object = None
-        self._facet_tasks: list[FacetTask] = []
-        self.facet_pool = worker_pool()
+        self._library_facets: tuple[dict[str, Counter[str]], Counter[str]] | None = None
+        self._shown_query = ""  # the query whose answers are awaited or shown
+        self._keep_doc: int | None = None  # re-select this release when results arrive
+        self._result_ids: list[int] = []
+        self.runner = SearchRunner(searcher, self)
+        self.runner.firstScreen.connect(self._first_screen)
+        self.runner.counted.connect(self._counted)
+        self.runner.snippets.connect(self._snippets)
+        self.runner.ranked.connect(self._ranked)
+        self.runner.failed.connect(self._failed)
+        self.runner.idle.connect(self.searchFinished)
+        self.facet_pool = self.runner.pool
+        self.searching_timer = QTimer(self, singleShot=True, interval=SEARCHING_MS)
+        self.searching_timer.timeout.connect(self._show_searching)
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")
@@ -326,62 +314,87 @@ class LibraryPane(QWidget):
         return out
 
     def run_query(self) -> None:
+        """Search what the box and the chips say, on the search worker (superseding any
+        search still running); the answers arrive in stages (see search_flow)."""
         self.timer.stop()
         q = self.query()
-        self._facet_serial += 1
+        self._shown_query = q
+        self._result_ids = []
         if not q:
             self._show_library()
             return
-        try:
-            result = self.searcher.search(q, limit=RESULT_LIMIT)
-            every = self.searcher.search(q, limit=None, with_highlights=False,
-                                         with_facets=False) if q else None
-        except QueryError as exc:
-            self.count_label.setText(str(exc))
-            self.count_label.setStyleSheet("color: #AA3377;")
+        self.searching_timer.start()
+        self.runner.submit(q)
+
+    def refresh_counts(self) -> None:
+        """Search again for what is shown (a review status changed): the status facet
+        and the list follow, the selected release stays selected."""
+        self._keep_doc = self._current_doc()
+        self.run_query()
+
+    def _current_doc(self) -> int | None:
+        view = self.results if self.stack.currentWidget() is self.results else self.tree
+        doc_id = view.currentIndex().data(DocIdRole)
+        return None if doc_id is None else int(doc_id)
+
+    def _show_searching(self) -> None:
+        if self.runner.busy and self._shown_query:
+            self.count_label.setStyleSheet("")
+            self.count_label.setText("Searching…")
+
+    def _first_screen(self, result: SearchResult) -> None:
+        if not self._shown_query:
             return
+        self.searching_timer.stop()
         self.count_label.setStyleSheet("")
-        statuses = Counter(h.status for h in (every.hits if every else []))
-        self.facet_model.set_facets(result.facets, statuses)
-        self.facets.expandToDepth(0)
-        texts = {}
-        for h in result.hits:
-            if h.fragments:
-                try:
-                    texts[h.doc_id] = load_text(h.path)
-                except (LoadError, OSError):
-                    pass  # a vanished or unreadable file shows no snippet
-        self.results_model.set_hits(result.hits, texts)
-        total = every.total if every else result.total
+        keep = self._keep_doc
+        self.results_model.set_hits(result.hits)
+        total = result.total
         self.count_label.setText(f"{total} release{'s' if total != 1 else ''}")
         self.stack.setCurrentWidget(self.results)
-        self.queryChanged.emit(q)
+        if keep is not None:
+            row = next((i for i, h in enumerate(result.hits) if h.doc_id == keep), None)
+            if row is not None:
+                self.results.setCurrentIndex(self.results_model.index(row, 0))
+        self.queryChanged.emit(self._shown_query if total else "")
+
+    def _counted(self, result: SearchResult) -> None:
+        self._keep_doc = None
+        if not self._shown_query:
+            self._library_facets = (result.facets, result.statuses)
+        self.facet_model.set_facets(result.facets, result.statuses)
+        self.facets.expandToDepth(0)
+        self.facetsReady.emit()
+
+    def _snippets(self, snippets: dict) -> None:
+        self.results_model.set_snippets(snippets)
+
+    def _ranked(self, ids: list[int]) -> None:
+        self._result_ids = list(ids) if self._shown_query else []
+
+    def _failed(self, message: str) -> None:
+        self.searching_timer.stop()
+        self._keep_doc = None
+        self.count_label.setText(message)
+        self.count_label.setStyleSheet("color: #AA3377;")
+        self.results_model.set_hits([])
+        self.stack.setCurrentWidget(self.results)
+        self.queryChanged.emit("")
 
     def _show_library(self) -> None:
-        """No query: the library tree, and the whole library's facets. Those read every
-        release's stored entities (over a second at 25,000 releases, the first time per
-        index state), so they are counted on a worker and shown when ready."""
+        """No query: the library tree, and the whole library's facets, counted on the
+        search worker and shown when ready (the last known ones until then)."""
+        self.searching_timer.stop()
         self.count_label.setStyleSheet("")
-        statuses = Counter(d.status for d in self.library_model.documents())
         n = len(self.library_model.documents())
         self.count_label.setText(f"{n} release{'s' if n != 1 else ''} in the library")
         self.stack.setCurrentWidget(self.tree)
-        # Until the worker's figures arrive, the last known ones (none at start-up).
-        self.facet_model.set_facets(self._library_facets or {}, statuses)  # type: ignore[arg-type]
-        self.facets.expandToDepth(0)
-        task = FacetTask(self.searcher, self._facet_serial, statuses)
-        task.signals.done.connect(self._facets_ready)
-        self._facet_tasks = [t for t in self._facet_tasks if not t.finished] + [task]
-        self.facet_pool.start(task)
+        if self._library_facets is not None:
+            self.facet_model.set_facets(*self._library_facets)
+            self.facets.expandToDepth(0)
+        self.runner.submit("", limit=0)
+        self._keep_doc = None
         self.queryChanged.emit("")
-
-    def _facets_ready(self, serial: int, facets: object, statuses: object) -> None:
-        if serial != self._facet_serial or self.query():
-            return  # another query since: its own facets are shown
-        self._library_facets = facets
-        self.facet_model.set_facets(facets, statuses)  # type: ignore[arg-type]
-        self.facets.expandToDepth(0)
-        self.facetsReady.emit()
 
     def selected_doc_ids(self) -> list[int]:
         """Releases selected in the visible list (library tree or search results), in
@@ -438,17 +451,18 @@ class LibraryPane(QWidget):
                 sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
 
     def result_doc_ids(self) -> list[int]:
-        """Every release matching the current query (not only the listed ones); empty
-        when there is no query."""
-        q = self.query()
-        if not q:
+        """Every release matching the current query, best first (not only the listed
+        ones); empty when there is no query. Waits, with the window responsive, for a
+        search still running."""
+        if not self.query():
             return []
-        try:
-            every = self.searcher.search(q, limit=None, with_highlights=False,
-                                         with_facets=False)
-        except QueryError:
-            return []
-        return [h.doc_id for h in every.hits]
+        if self.runner.busy:
+            loop = QEventLoop()
+            self.runner.idle.connect(loop.quit)
+            QTimer.singleShot(RESULTS_WAIT_MS, loop.quit)
+            loop.exec()
+            self.runner.idle.disconnect(loop.quit)
+        return list(self._result_ids)
 
     def _facet_clicked(self, index: QModelIndex) -> None:
         q = index.data(QueryRole)

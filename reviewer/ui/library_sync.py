@@ -114,6 +114,8 @@ class LibrarySync(QObject):
     def _review_changed(self, change: ReviewChange) -> None:
         if change.library_list:
             self.fill_library(counts=False)
+        if change.status:
+            self.library_pane.refresh_counts()  # the status facet, a status: query
         if change.reindex:
             self.reindex_ids.update(change.reindex)
             self.reindex_timer.start()
@@ -134,6 +136,7 @@ class LibrarySync(QObject):
         for timer in (self.reindex_timer, self.watch_timer, self.watch_batch_timer,
                       self.library_pane.timer):
             timer.stop()
+        self.library_pane.runner.cancel()
         self.scans.cancel()
         self.scans.blockSignals(True)
 

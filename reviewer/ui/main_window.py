@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         self.sync.scanFinished.connect(lambda _r: self.library_entities.library_changed())
         self.sync.errorsFound.connect(self.error_dock.show)
         self.library_pane.documentActivated.connect(self.open_document)
+        self.library_pane.runner.crashed.connect(
+            lambda message, details: self.failures.error("Unexpected error", message, details))
         self.status_combo.activated.connect(
             lambda i: self.edits.set_status(self.status_combo.itemText(i)))
         self.doc_pane.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
                  self.library_pane.facet_pool, self.review_pool, self.teacher.pool,
-                 self.teacher.curve_pool]
+                 self.teacher.curve_pool, self.presenter.hits_pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(

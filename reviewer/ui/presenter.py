@@ -12,14 +12,15 @@ from reviewer.core.model import Entity
 from reviewer.core.review.groups import EntityGroup, alias_proposals, group_entities
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search import QueryError
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
 from reviewer.ui.document_view import DocumentPane
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.library_pane import LibraryPane
+from reviewer.ui.search_flow import HighlightTask
 from reviewer.ui.settings import Settings
 from reviewer.ui.status_bar import StatusBar
+from reviewer.ui.workers import worker_pool
 
 
 class ReleasePresenter(QObject):
@@ -41,7 +42,11 @@ class ReleasePresenter(QObject):
         self._clicked: Entity | None = None
         self._proposal_key: tuple[object, ...] | None = None
         self._proposals: list[tuple[str, str, str]] = []
-        self._hits_cache: tuple[tuple[str, int | None, str], list[tuple[int, int]]] | None = None
+        self._hits_cache: tuple[tuple[object, ...], list[tuple[int, int]]] | None = None
+        # The search hits in the open release are found on this worker.
+        self.hits_pool = worker_pool()
+        self._hit_tasks: list[HighlightTask] = []
+        self._hits_wanted: tuple[object, ...] | None = None
         self._pane_pending = False
         # Alias proposals, the summary (and an opened release's search hits) follow once
         # the text is painted, so the text with its entities shows at once.
@@ -85,8 +90,11 @@ class ReleasePresenter(QObject):
         # Search hits are marked after the first paint of a newly opened release (they
         # take a while in a long one); a correction or a new query marks them at once.
         hits = self._hits_for(view, compute=keep_position)
-        self.doc_pane.set_view(view, hits if hits is not None else [],
-                               keep_position=keep_position)
+        if hits is None and not (keep_position and self._hits_cache is not None
+                                 and self._hits_cache[0][:2] == (self.query,
+                                                                 view.document.doc_id)):
+            hits = []  # another release or query: its marks go until the new ones come
+        self.doc_pane.set_view(view, hits, keep_position=keep_position)
         self.groups = group_entities(view.entities)
         # A correction updates the entity pane at once; a newly opened release fills it
         # right after the text's first paint, with the summary and proposals.
@@ -105,21 +113,31 @@ class ReleasePresenter(QObject):
         self.deferred_timer.start()
 
     def _hits_for(self, view: DocumentView, *, compute: bool) -> list[tuple[int, int]] | None:
-        """Search hits in the shown text, cached per query and text; None when not known
-        yet and `compute` is False."""
+        """Search hits in the shown text, cached per query, text and entities; None when
+        not known yet. With `compute`, they are asked of a worker, and shown when found."""
         if not self.query:
             return []
-        key = (self.query, view.document.doc_id, view.document.text)
+        ents = tuple((e.label, e.start, e.end, e.text, e.canonical) for e in view.entities)
+        key = (self.query, view.document.doc_id, view.document.text, ents)
         if self._hits_cache is not None and self._hits_cache[0] == key:
             return self._hits_cache[1]
-        if not compute:
-            return None
-        try:
-            hits = self.ws.searcher.highlights(self.query, view.document.text)
-        except QueryError:
-            hits = []
+        if compute and key != self._hits_wanted:
+            self._hits_wanted = key
+            task = HighlightTask(self.ws.searcher, key, self.query, view.document.text,
+                                 list(view.entities))
+            task.signals.done.connect(self._hits_found)
+            self._hit_tasks = [t for t in self._hit_tasks if not t.done] + [task]
+            self.hits_pool.start(task)
+        return None
+
+    def _hits_found(self, key: tuple[object, ...], hits: list[tuple[int, int]]) -> None:
         self._hits_cache = (key, hits)
-        return hits
+        if key != self._hits_wanted:
+            return  # another query or release since
+        self._hits_wanted = None
+        if self.view is not None and self._hits_for(self.view, compute=False) == hits \
+                and hits != self.doc_pane.hits:
+            self.doc_pane.set_hits(hits)
 
     def _fill_entity_pane(self) -> None:
         view = self.view
@@ -137,8 +155,8 @@ class ReleasePresenter(QObject):
         if self._pane_pending:
             self._fill_entity_pane()
         hits = self._hits_for(self.view, compute=True)
-        if hits != self.doc_pane.hits:
-            self.doc_pane.set_hits(hits or [])
+        if hits is not None and hits != self.doc_pane.hits:
+            self.doc_pane.set_hits(hits)
         self.refresh_proposals()
         self.refresh_summary()
 
@@ -211,3 +229,4 @@ class ReleasePresenter(QObject):
 
     def stop(self) -> None:
         self.deferred_timer.stop()
+        self._hits_wanted = None

@@ -92,7 +92,8 @@ def test_file_changed_on_disk_is_reindexed(window, qtbot, ui_dirs) -> None:
                           + "\nZanzibarquux joined the meeting.\n", encoding="utf-8")
     assert sig.args[0].updated == 1
     window.library_pane.search.setText("Zanzibarquux")
-    window.library_pane.run_query()
+    with qtbot.waitSignal(window.library_pane.searchFinished, timeout=10000):
+        window.library_pane.run_query()  # on the search worker
     assert window.library_pane.results_model.rowCount() == 1
 
 

@@ -7,6 +7,9 @@ The rest of Reviewer uses these names only; none of them hands out a Whoosh obje
   first, then the entities (`fill_entities` returns an `EntityReport`);
 - `Searcher`: `search(query)` gives a `SearchResult` of `Hit`s with highlight offsets and
   facet counts, `highlights(query, text)` the hit offsets in one release's text;
+  `start(query, generation)` a `SearchRun` answering in stages (a screen of hits, then
+  facets and statuses), which stops with `Superseded` once `supersede()` starts a newer
+  generation; `warm_up()` reads what a first search needs;
 - `SearchIndex`: the index on disk, a cache rebuilt from the files when it is damaged
   (`entity_counts` per release for the library list);
 - `QueryError` (a query that cannot be understood), `IndexLockedError` (another
@@ -15,7 +18,8 @@ The rest of Reviewer uses these names only; none of them hands out a Whoosh obje
 from reviewer.core.search.entity_pass import EntityReport
 from reviewer.core.search.index import IndexLockedError, SearchIndex
 from reviewer.core.search.library import Cancelled, Library, ScanReport
-from reviewer.core.search.searcher import Hit, QueryError, Searcher, SearchResult
+from reviewer.core.search.parsing import QueryError
+from reviewer.core.search.searcher import Hit, Searcher, SearchResult, SearchRun, Superseded
 
 __all__ = ["Cancelled", "EntityReport", "Hit", "IndexLockedError", "Library", "QueryError",
-           "ScanReport", "SearchIndex", "SearchResult", "Searcher"]
+           "ScanReport", "SearchIndex", "SearchResult", "SearchRun", "Searcher", "Superseded"]

@@ -6,6 +6,7 @@ what the user sees.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from itertools import chain, compress
 from typing import Any
 
@@ -13,7 +14,9 @@ from whoosh import query as wq
 from whoosh.analysis.filters import STOP_WORDS
 from whoosh.lang.porter import stem as _porter_stem
 
+from reviewer.core.controls import reveal
 from reviewer.core.intervals import merge_spans
+from reviewer.core.model import LABEL_FIELDS
 from reviewer.core.search.index import (
     _TOKEN_RE,
     _stems,
@@ -52,8 +55,16 @@ def _query_parts(q: wq.Query) -> tuple[set[tuple[str, str]], list[tuple[str, lis
     return terms, phrases
 
 
-def highlight_spans(q: wq.Query, text: str, schema: Any) -> list[tuple[int, int]]:
-    """Offsets of every place in `text` that the query's words or phrases match."""
+#: An entity in a release's text: (its index field, start, end, its names).
+Mention = tuple[str, int, int, tuple[str, ...]]
+_ENTITY_FIELDS = frozenset(LABEL_FIELDS.values())
+
+
+def highlight_spans(q: wq.Query, text: str, schema: Any,
+                    mentions: Iterable[Mention] | None = None) -> list[tuple[int, int]]:
+    """Offsets of every place in `text` that the query's words or phrases match. Words
+    asked of an entity field (`money:million`) mark the `mentions` of that field whose
+    name matches, never the same word elsewhere in the text."""
     terms, phrases = _query_parts(q)
     fields = {f for f, _ in terms} | {f for f, _ in phrases}
     spans: set[tuple[int, int]] = set()
@@ -68,6 +79,9 @@ def highlight_spans(q: wq.Query, text: str, schema: Any) -> list[tuple[int, int]
         plain = {t for f, t in terms if f == fname and not t.startswith("*")}
         patterns = [t[1:] for f, t in terms if f == fname and t.startswith("*")]
         words_of = {tuple(words) for f, words in phrases if f == fname and words}
+        if fname in _ENTITY_FIELDS:
+            _mention_spans(fname, analyzer, plain, patterns, words_of, mentions or (), spans)
+            continue
         if stemmed_query_tokens_ok(analyzer):
             fast_plain |= plain
             fast_patterns += patterns
@@ -89,6 +103,52 @@ def highlight_spans(q: wq.Query, text: str, schema: Any) -> list[tuple[int, int]
     if fast_plain or fast_patterns or fast_phrases:
         _stemmed_spans(text, fast_plain, fast_patterns, fast_phrases, spans)
     return merge_spans(spans)
+
+
+def _mention_spans(fname: str, analyzer: Any, plain: set[str], patterns: list[str],
+                   phrases: set[tuple[str, ...]], mentions: Iterable[Mention],
+                   spans: set[tuple[int, int]]) -> None:
+    """The mentions of field `fname` one of whose names has a matching word or phrase."""
+    matches = _name_matcher(analyzer, plain, patterns, phrases)
+    for field, start, end, names in mentions:
+        if field == fname and any(map(matches, names)):
+            spans.add((start, end))
+
+
+def _name_matcher(analyzer: Any, plain: set[str], patterns: list[str],
+                  phrases: set[tuple[str, ...]]) -> Callable[[str], bool]:
+    wild = [re.compile(_wild_to_regex(p)) for p in patterns]
+    seen: dict[str, bool] = {}
+
+    def matches(name: str) -> bool:
+        ok = seen.get(name)
+        if ok is None:
+            words = [t.text for t in analyzer(name)]
+            ok = seen[name] = (not plain.isdisjoint(words)
+                               or any(r.fullmatch(w) for r in wild for w in words)
+                               or any(_contains(words, p) for p in phrases))
+        return ok
+
+    return matches
+
+
+def entity_name_matchers(q: wq.Query, schema: Any) -> dict[str, Callable[[str], bool]]:
+    """For each entity field the query asks about: whether an entity name matches."""
+    terms, phrases = _query_parts(q)
+    out = {}
+    for fname in {f for f, _ in terms} | {f for f, _ in phrases}:
+        if fname in _ENTITY_FIELDS and fname in schema:
+            out[fname] = _name_matcher(
+                schema[fname].analyzer,
+                {t for f, t in terms if f == fname and not t.startswith("*")},
+                [t[1:] for f, t in terms if f == fname and t.startswith("*")],
+                {tuple(w) for f, w in phrases if f == fname and w})
+    return out
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i:i + n]) == phrase for i in range(len(words) - n + 1))
 
 
 def _stemmed_spans(text: str, plain: set[str], patterns: list[str],
@@ -159,4 +219,15 @@ def fragments(text: str, spans: list[tuple[int, int]], *, width: int = 160,
         out.append((a, b))
         if len(out) >= limit:
             break
+    return out
+
+
+def snippet_parts(text: str, spans: list[tuple[int, int]], frags: list[tuple[int, int]]
+                  ) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each fragment's text on one line, with the hit ranges relative to it; direction
+    controls shown as their stand-ins (same length), never applied."""
+    out = []
+    for a, b in frags:
+        rel = [(max(s, a) - a, min(e, b) - a) for s, e in spans if s < b and e > a]
+        out.append((reveal(text[a:b].replace("\n", " ")), rel))
     return out

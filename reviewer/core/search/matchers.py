@@ -5,8 +5,10 @@ exist because search must stay interactive on archives of tens of thousands of r
 """
 from __future__ import annotations
 
+import threading
 from array import array
 from bisect import bisect_left
+from collections.abc import Callable
 from heapq import heappush, heapreplace
 from itertools import accumulate
 from pickle import loads as _unpickle
@@ -25,6 +27,16 @@ from reviewer.core.search.index import (
     _LengthsReader,
 )
 
+#: The running search's check (`SearchRun.check`) for this thread: long expansions
+#: call it between words, so a superseded search stops there too.
+RUNNING = threading.local()
+
+
+def _check() -> None:
+    check = getattr(RUNNING, "check", None)
+    if check is not None:
+        check()
+
 
 class KeepAllCollector(TopCollector):
     """The top N by score, and the number of every matching document (for facets), from
@@ -34,13 +46,19 @@ class KeepAllCollector(TopCollector):
     def __init__(self, limit: int) -> None:
         super().__init__(limit=limit, usequality=False, replace=0)
         self._ids: list[int] = []
+        self._scores: array[float] = array("d")
+        #: called every `check_every` matches; raises to stop the search (superseded)
+        self.check: Callable[[], None] | None = None
+        self.check_every = 4096
 
     def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
         super().prepare(top_searcher, q, context)
         self._ids = []
+        self._scores = array("d")
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         self._ids.append(global_docnum)
+        self._scores.append(score)
         return super()._collect(global_docnum, score)
 
     def collect_matches(self) -> None:
@@ -51,15 +69,19 @@ class KeepAllCollector(TopCollector):
             super().collect_matches()
             return
         matcher, offset, limit = self.matcher, self.offset, self.limit
-        items, append = self.items, self._ids.append
+        items, append, keep = self.items, self._ids.append, self._scores.append
         is_active, docid, score_of, advance = (matcher.is_active, matcher.id,
                                                matcher.score, matcher.next)
+        check, every = self.check, self.check_every
         n = 0
         while is_active():
             docnum = offset + docid()
             score = score_of()
             append(docnum)
+            keep(score)
             n += 1
+            if check is not None and not n % every:
+                check()
             if len(items) < limit:
                 heappush(items, (score, 0 - docnum))
             elif score > items[0][0]:
@@ -70,6 +92,12 @@ class KeepAllCollector(TopCollector):
 
     def all_ids(self) -> list[int]:
         return self._ids
+
+    def ranked_ids(self) -> list[int]:
+        """Every match's document number in the collector's order: score, then number."""
+        ids, scores = self._ids, self._scores
+        order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
+        return [ids[i] for i in order]
 
     def count(self) -> int:
         return len(self._ids)
@@ -284,6 +312,7 @@ class RangeIds(wq.WrappingQuery):
                 return q.matcher(searcher, context)
             fieldname = part.fieldname
             for text in texts:
+                _check()
                 if (fieldname, text) in reader:
                     ids.update(reader.postings(fieldname, text).all_ids())
         if not ids:
@@ -315,6 +344,7 @@ class PatternIds(wq.WrappingQuery):
             return child.matcher(searcher, context)
         ids: set[int] = set()
         for word in words:
+            _check()
             if (fieldname, word) in reader:
                 ids.update(reader.postings(fieldname, word).all_ids())
         if not ids:
@@ -380,4 +410,7 @@ class DocSetResults:
         return self._results
 
     def all_ids(self) -> list[int]:
+        return self._ids
+
+    def ranked_ids(self) -> list[int]:
         return self._ids
