@@ -747,6 +747,10 @@ class ReviewStore:
                            "pinned_at) VALUES (?,?,?,?,?)",
                            (doc_id, pin.key, pin.version, pin.data, _now()))
 
+    def ids_with_status(self, status: str) -> list[int]:
+        return [r["id"] for r in self._all("SELECT id FROM documents WHERE status=? "
+                                           "ORDER BY id", (status,))]
+
     def ids_under_review(self) -> set[int]:
         """Releases whose status pins their entities (in progress or reviewed)."""
         marks = ",".join("?" * len(PINNED_STATUSES))
