@@ -44,6 +44,7 @@ from reviewer.ui.presenter import ReleasePresenter
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
 from reviewer.ui.status_bar import StatusBar
+from reviewer.ui.team_sync import TeamSync
 from reviewer.ui.workers import WarmUpTask, worker_pool
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
                                    self.status_bar, self)
         self.exports = self.exporter.exports
         self.edits = EditActions(self.controller, self.presenter, self.status_bar, self)
+        self.team = TeamSync(ws, self.controller, self.statusBar(), self)
         self._build_actions()
         self._build_docks()
         self._wire()
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.error_dock.toggleViewAction())
         view_menu.addAction(self.history_dock.toggleViewAction())
+        view_menu.addAction(self.team.dock.toggleViewAction())
 
     def _wire(self) -> None:
         self.controller.message.connect(self.status_bar.show_message)
@@ -339,14 +342,14 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.save_settings()
-        for part in (self.controller, self.presenter, self.sync, self.exporter):
+        for part in (self.controller, self.presenter, self.sync, self.exporter, self.team):
             part.stop()
         self.after_show_timer.stop()
         self.data_folder_timer.stop()
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
-                 self.library_pane.facet_pool]
+                 self.library_pane.facet_pool, self.team.pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(

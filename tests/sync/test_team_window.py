@@ -1,0 +1,85 @@
+"""File > Sync with team in the window, against a real server: progress, the release and
+the library repainted, and who changed what ("Marked by Ana Lima, 10:42")."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("psycopg")
+pytest.importorskip("pytestqt")
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+from ui_helpers import FIRST, close_and_wait, show, wait_until  # noqa: E402
+
+from reviewer.core.documents import loaders  # noqa: E402
+from reviewer.core.model import Correction  # noqa: E402
+from reviewer.core.review.workspace import Workspace  # noqa: E402
+from reviewer.core.store import ReviewStore  # noqa: E402
+from reviewer.core.sync import TeamSettings, sync  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    # Ana, on her laptop, reviews the first release and labels a name in it.
+    path = ROOT / "sample_docs" / FIRST
+    text = loaders.load(path).text
+    start = text.index("Forum")
+    ana = ReviewStore(tmp_path / "ana" / "review.sqlite3")
+    doc = ana.upsert_document(str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              size=1, mtime_ns=1)
+    ana.set_status(doc, "reviewed")
+    ana.add_correction(Correction("add", start, start + len("Forum"), "EVENT", "Forum",
+                                  doc_id=doc))
+    sync(ana, ana_url)
+
+    # Ben's window, on his own copy of the releases.
+    data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(ben_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        assert w.team.state.text().startswith("Team: synced never")
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+            assert w.team.cancel_button.isVisible()
+        report = got.args[0]
+        assert report.pulled == 2 and not report.cancelled
+        assert not w.team.progress.isVisible()
+        assert "Team: synced" in w.team.state.text() and "never" not in w.team.state.text()
+        # The open release shows Ana's label and status at once...
+        wait_until(lambda: any(e.label == "EVENT" and e.start == start
+                               for e in w.view.entities))
+        assert w.status_combo.currentText() == "reviewed"
+        # ...and who did it.
+        assert w.team.dock.isVisible()
+        edits = [w.team.edits.item(i).text() for i in range(w.team.edits.count())]
+        assert any(e.startswith("Marked by Ana Lima, ") and e.endswith(": reviewed")
+                   for e in edits)
+        assert any(e.startswith("Corrected by Ana Lima, ") and "EVENT “Forum”" in e
+                   for e in edits)
+        # Ben's own change travels the other way at the next sync.
+        w.edits.set_status("in progress")
+        wait_until(lambda: "1 to send" in w.team.state.text())
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert got.args[0].pushed == 1
+    finally:
+        close_and_wait(w)
+    sync(ana, ana_url)
+    assert ana.status(doc) == "in progress"
+    ana.close()
+    assert ben_url  # Ben's address was the one remembered in his data folder
