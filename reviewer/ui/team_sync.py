@@ -103,6 +103,9 @@ class TeamSync(QObject):
         self.edits.setObjectName("teamEdits")
         self.conflict_list = QListWidget()
         self.conflict_list.setObjectName("teamConflicts")
+        for lst in (self.edits, self.conflict_list):
+            lst.setWordWrap(True)
+            lst.setMinimumWidth(280)
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(4, 4, 4, 4)

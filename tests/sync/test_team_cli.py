@@ -17,8 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_server_init_add_reviewers_and_sync_two_laptops(pg_cluster, tmp_path, monkeypatch,
                                                          capsys) -> None:
-    db = pg_cluster.new_database()
-    admin = pg_cluster.url("postgres", db)
+    # As docs/TEAM.md sets a server up: an owner role that may create roles (not a
+    # superuser) and a database it owns.
+    import psycopg
+
+    db = "desk_review"
+    with psycopg.connect(pg_cluster.url("postgres", "postgres"), autocommit=True) as conn:
+        conn.execute("CREATE ROLE desk_admin LOGIN CREATEROLE PASSWORD 'pw-admin'")
+        conn.execute(f"CREATE DATABASE {db} OWNER desk_admin")
+    pg_cluster.add_password("desk_admin", "pw-admin")
+    admin = pg_cluster.url("desk_admin", db)
     assert main(["server", "init", admin]) == 0
     assert "schema 1 (was 0)" in capsys.readouterr().out
     assert main(["server", "init", admin]) == 0

@@ -45,7 +45,9 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
     shutil.copytree(ROOT / "sample_docs", releases)
     with Workspace(data) as ws:
         ws.store.add_folder(str(releases.resolve()))
-        TeamSettings(ws.store).set_server(ben_url)
+        settings = TeamSettings(ws.store)
+        settings.set_server(ben_url)
+        settings.set_interval(5)  # `reviewer sync --every 5`
     w = create_main_window(str(data), start_scan=True)
     qtbot.addWidget(w)
     try:
@@ -53,6 +55,7 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
             w.show()
         show(w, FIRST)
         assert w.team.state.text().startswith("Team: synced never")
+        assert w.team.timer.isActive() and w.team.timer.interval() == 5 * 60_000
         with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
             w.window_actions["team_sync"].trigger()
             assert w.team.cancel_button.isVisible()
@@ -71,11 +74,11 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
                    for e in edits)
         assert any(e.startswith("Corrected by Ana Lima, ") and "EVENT “Forum”" in e
                    for e in edits)
-        # Ben's own change travels the other way at the next sync.
+        # Ben's own change travels the other way at the next periodic sync.
         w.edits.set_status("in progress")
         wait_until(lambda: "1 to send" in w.team.state.text())
         with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
-            w.window_actions["team_sync"].trigger()
+            w.team.timer.timeout.emit()  # five minutes later
         assert got.args[0].pushed == 1
     finally:
         close_and_wait(w)
