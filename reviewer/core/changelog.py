@@ -167,12 +167,6 @@ def unpushed(db: sqlite3.Connection, limit: int) -> list[tuple[int, Change]]:
     return [(int(r[0]), _change(r[1:])) for r in rows]
 
 
-def latest(db: sqlite3.Connection, target: str) -> Change | None:
-    """The change a target shows now (None: never changed)."""
-    folded = fold(changes_of(db, target))
-    return None if folded is None else folded.winner
-
-
 # -- writing the log -----------------------------------------------------------------------
 
 def _sha_of(db: sqlite3.Connection, doc_id: int | None) -> str:
@@ -355,13 +349,14 @@ def _local_id(db: sqlite3.Connection, kind: str, uid: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def materialise(db: sqlite3.Connection, target: str) -> bool:
+def materialise(db: sqlite3.Connection, target: str) -> Change | None:
     """Make the review tables show what the log says for `target`; records or clears its
-    conflict. False when its release is not in this library (it waits, unapplied)."""
+    conflict. Returns the change shown, or None when the target's release is not in this
+    library (its changes wait, unapplied)."""
     changes = changes_of(db, target)
     folded = fold(changes)
     if folded is None:
-        return True
+        return None
     w = folded.winner
     if folded.conflicting:
         db.execute("INSERT OR REPLACE INTO conflicts(target, kind, release_sha, heads, "
@@ -377,7 +372,7 @@ def materialise(db: sqlite3.Connection, target: str) -> bool:
     else:
         doc_id = _doc_for(db, w.release_sha)
         if doc_id is None:
-            return False
+            return None
         if w.kind == "status":
             db.execute("UPDATE documents SET status = ? WHERE sha256 = ?",
                        ((value or {}).get("status", "unreviewed"), w.release_sha))
@@ -391,7 +386,7 @@ def materialise(db: sqlite3.Connection, target: str) -> bool:
         elif w.kind == "note":
             _apply_row(db, "note", "notes", key[0], doc_id, value, _NOTE_FIELDS, w.at)
     db.execute("UPDATE changes SET applied = 1 WHERE target = ? AND applied = 0", (target,))
-    return True
+    return w
 
 
 def _apply_alias(db: sqlite3.Connection, canonical: str, alias: str,

@@ -240,3 +240,20 @@ def test_a_sync_killed_midway_loses_nothing_and_applies_nothing_twice(team, tmp_
                                                                    for i in range(notes))
     assert state(ana) == state(ben)
     assert ben._db.execute("SELECT count(*) FROM changes").fetchone()[0] == notes + 1
+
+
+def test_the_sync_benchmark_runs_and_prints_its_figures() -> None:
+    """`python -m benchmarks sync` (here 2 reviewers × 60 changes; the figures in
+    docs/PERFORMANCE.md come from 20 × 5,000)."""
+    import os
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "sync", "--reviewers", "2",
+                        "--changes", "60", "--releases", "10"], cwd=root, capture_output=True,
+                       text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1].startswith("push: 2 reviewers send 120 changes at once in ")
+    assert "receives and applies 60 changes" in lines[2]
+    assert lines[4].startswith("a new laptop: 120 changes pulled and applied")
+    assert lines[-1].startswith("server tables (with indexes): changes ")

@@ -69,21 +69,21 @@ def _wrap(exc: psycopg.Error, url: str) -> SyncError:
 
 def sync(store: ReviewStore, url: str, *, batch: int = BATCH,
          progress: Progress | None = None,
-         cancelled: Callable[[], bool] | None = None) -> SyncReport:
-    """One sync with the server at `url`: push, then pull. Raises SyncError."""
+         cancelled: Callable[[], bool] | None = None, pull: bool = True) -> SyncReport:
+    """One sync with the server at `url`: push, then pull (unless `pull` is False).
+    Raises SyncError."""
     report = SyncReport(display(url))
     with connect(url) as conn:
         try:
             _prepare(store, conn, url)
             _push(store, conn, report, batch, progress, cancelled)
-            if not report.cancelled:
+            if pull and not report.cancelled:
                 _pull(store, conn, url, report, batch, progress, cancelled)
         except psycopg.Error as exc:
             raise _wrap(exc, url) from exc
     with store.transaction() as db:
         for target in changelog.waiting_targets(db):
-            if changelog.materialise(db, target):
-                _note_changed(db, target, report)
+            _note_changed(db, changelog.materialise(db, target), report)
         report.waiting = int(db.execute(
             "SELECT count(*) FROM changes WHERE applied = 0").fetchone()[0])
         report.conflicts = int(db.execute("SELECT count(*) FROM conflicts").fetchone()[0])
@@ -181,8 +181,7 @@ def _pull(store: ReviewStore, conn: psycopg.Connection[Any], url: str, report: S
         with store.transaction() as db:
             added = changelog.insert_remote(db, incoming)
             for target in sorted({c.target for c in added}):
-                if changelog.materialise(db, target):
-                    _note_changed(db, target, report)
+                _note_changed(db, changelog.materialise(db, target), report)
             db.execute("UPDATE sync_servers SET cursor = ? WHERE url = ?", (cursor, url))
         report.pulled += len(added)
         done += len(rows)
@@ -193,9 +192,8 @@ def _pull(store: ReviewStore, conn: psycopg.Connection[Any], url: str, report: S
             return
 
 
-def _note_changed(db: Any, target: str, report: SyncReport) -> None:
-    winner = changelog.latest(db, target)
-    if winner is None:
+def _note_changed(db: Any, winner: Change | None, report: SyncReport) -> None:
+    if winner is None:  # its release is not in this library
         return
     value = winner.value() or {}
     if winner.kind == "alias" or value.get("scope") == "library":
