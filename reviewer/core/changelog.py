@@ -178,7 +178,7 @@ def _sha_of(db: sqlite3.Connection, doc_id: int | None) -> str:
 
 def record(db: sqlite3.Connection, kind: str, target: str, value: dict[str, Any] | None,
            *, doc_id: int | None = None, release_sha: str | None = None,
-           resolution: bool = False) -> Change:
+           resolution: bool = False, at: float | None = None) -> Change:
     """Append a local change (inside the caller's transaction). Its parent is the change
     the target shows now; a resolution replaces every head."""
     current = changes_of(db, target)
@@ -190,8 +190,9 @@ def record(db: sqlite3.Connection, kind: str, target: str, value: dict[str, Any]
     else:
         parents = (folded.winner.uuid,)
     sha = release_sha if release_sha is not None else _sha_of(db, doc_id)
-    change = Change(str(uuid.uuid4()), meta(db, "author") or "", device_id(db), time.time(),
-                    sha, kind, target, parents, _dump(value), resolution)
+    change = Change(str(uuid.uuid4()), meta(db, "author") or "", device_id(db),
+                    time.time() if at is None else at, sha, kind, target, parents,
+                    _dump(value), resolution)
     db.execute(
         "INSERT INTO changes(uuid, author, device, at, release_sha, doc_id, kind, target, "
         "parents, payload, resolution, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'local')",
@@ -226,13 +227,17 @@ def note_value(row: sqlite3.Row) -> dict[str, Any]:
     return {k: row[k] for k in _NOTE_FIELDS}
 
 
-def record_correction(db: sqlite3.Connection, correction_id: int, *, new: bool) -> None:
+def record_correction(db: sqlite3.Connection, correction_id: int, *, new: bool,
+                      at: float | None = None) -> None:
     row = db.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
     uid = new_uid(db, "correction", correction_id) if new else \
         uid_of(db, "correction", correction_id)
-    record(db, "correction", target_of("correction", uid),
-           None if row is None else correction_value(row),
-           doc_id=None if row is None else row["doc_id"])
+    change = record(db, "correction", target_of("correction", uid),
+                    None if row is None else correction_value(row),
+                    doc_id=None if row is None else row["doc_id"], at=at)
+    # Its time is the entry's, as on every laptop that receives it: corrections apply in
+    # that order everywhere.
+    db.execute("UPDATE corrections SET created_at = ? WHERE id = ?", (change.at, correction_id))
 
 
 def record_correction_removed(db: sqlite3.Connection, correction_id: int) -> None:
@@ -244,12 +249,13 @@ def record_correction_removed(db: sqlite3.Connection, correction_id: int) -> Non
            None, doc_id=row["doc_id"])
 
 
-def record_note(db: sqlite3.Connection, note_id: int, *, new: bool) -> None:
+def record_note(db: sqlite3.Connection, note_id: int, *, new: bool,
+                at: float | None = None) -> None:
     row = db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
     if row is None:
         return
     uid = new_uid(db, "note", note_id) if new else uid_of(db, "note", note_id)
-    record(db, "note", target_of("note", uid), note_value(row), doc_id=row["doc_id"])
+    record(db, "note", target_of("note", uid), note_value(row), doc_id=row["doc_id"], at=at)
 
 
 def record_note_removed(db: sqlite3.Connection, note_id: int) -> None:
@@ -261,9 +267,9 @@ def record_note_removed(db: sqlite3.Connection, note_id: int) -> None:
 
 
 def record_alias(db: sqlite3.Connection, canonical: str, alias: str,
-                 label: str | None) -> None:
+                 label: str | None, at: float | None = None) -> None:
     record(db, "alias", target_of("alias", canonical, alias),
-           None if label is None else {"label": label}, release_sha="")
+           None if label is None else {"label": label}, release_sha="", at=at)
 
 
 def record_status(db: sqlite3.Connection, doc_id: int, status: str) -> None:
@@ -273,37 +279,42 @@ def record_status(db: sqlite3.Connection, doc_id: int, status: str) -> None:
 
 
 def record_fact(db: sqlite3.Connection, doc_id: int, fact_key: str,
-                value: dict[str, Any] | None) -> None:
+                value: dict[str, Any] | None, at: float | None = None) -> None:
     sha = _sha_of(db, doc_id)
     record(db, "fact", target_of("fact", sha or f"local:{doc_id}", fact_key), value,
-           doc_id=doc_id, release_sha=sha)
+           doc_id=doc_id, release_sha=sha, at=at)
 
 
-def record_summary(db: sqlite3.Connection, doc_id: int, text: str | None) -> None:
+def record_summary(db: sqlite3.Connection, doc_id: int, text: str | None,
+                   at: float | None = None) -> None:
     sha = _sha_of(db, doc_id)
     record(db, "summary", target_of("summary", sha or f"local:{doc_id}"),
-           None if not text else {"text": text}, doc_id=doc_id, release_sha=sha)
+           None if not text else {"text": text}, doc_id=doc_id, release_sha=sha, at=at)
 
 
 # -- the migration: today's rows become the log's first entries ----------------------------
 
 def migrate(db: sqlite3.Connection) -> None:
-    """Schema 3: the change log. Every existing row becomes one change ("migrated"), so
-    that folding the log gives back exactly the tables it started from."""
+    """Schema 3: the change log. Every existing row becomes one change ("migrated", at
+    the time the row was last written), so that folding the log gives back exactly the
+    tables it started from."""
     for statement in SCHEMA.strip().split(";"):
         if statement.strip():
             db.execute(statement)
-    for r in db.execute("SELECT id FROM corrections ORDER BY id").fetchall():
-        record_correction(db, int(r[0]), new=True)
-    for r in db.execute("SELECT id FROM notes ORDER BY id").fetchall():
-        record_note(db, int(r[0]), new=True)
-    for r in db.execute("SELECT canonical, alias, label FROM aliases ORDER BY id").fetchall():
-        record_alias(db, r[0], r[1], r[2])
-    for r in db.execute("SELECT doc_id, fact_key, status, value, note FROM fact_status "
-                        "ORDER BY doc_id, fact_key").fetchall():
-        record_fact(db, int(r[0]), r[1], {"status": r[2], "value": r[3], "note": r[4]})
-    for r in db.execute("SELECT doc_id, text FROM summaries ORDER BY doc_id").fetchall():
-        record_summary(db, int(r[0]), r[1])
+    for r in db.execute("SELECT id, created_at FROM corrections ORDER BY id").fetchall():
+        record_correction(db, int(r[0]), new=True, at=float(r[1]))
+    for r in db.execute("SELECT id, updated_at FROM notes ORDER BY id").fetchall():
+        record_note(db, int(r[0]), new=True, at=float(r[1]))
+    for r in db.execute("SELECT canonical, alias, label, created_at FROM aliases "
+                        "ORDER BY id").fetchall():
+        record_alias(db, r[0], r[1], r[2], at=float(r[3]))
+    for r in db.execute("SELECT doc_id, fact_key, status, value, note, updated_at "
+                        "FROM fact_status ORDER BY doc_id, fact_key").fetchall():
+        record_fact(db, int(r[0]), r[1], {"status": r[2], "value": r[3], "note": r[4]},
+                    at=float(r[5]))
+    for r in db.execute("SELECT doc_id, text, updated_at FROM summaries "
+                        "ORDER BY doc_id").fetchall():
+        record_summary(db, int(r[0]), r[1], at=float(r[2]))
     for r in db.execute("SELECT id, status FROM documents WHERE status != 'unreviewed' "
                         "ORDER BY id").fetchall():
         record_status(db, int(r[0]), r[1])

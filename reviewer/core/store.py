@@ -708,11 +708,13 @@ class ReviewStore:
                           after=r["after"], scope=r["scope"], id=r["id"])
 
     def corrections(self, doc_id: int | None = None) -> list[Correction]:
+        # In the order they were made (the time of their change-log entry, the same on
+        # every synced laptop), so corrections of one span apply alike everywhere.
         if doc_id is None:
-            rows = self._all("SELECT * FROM corrections ORDER BY id")
+            rows = self._all("SELECT * FROM corrections ORDER BY created_at, id")
         else:
             rows = self._all("SELECT * FROM corrections WHERE doc_id=? OR scope='library' "
-                             "ORDER BY id", (doc_id,))
+                             "ORDER BY created_at, id", (doc_id,))
         return [self._correction(r) for r in rows]
 
     def update_correction_anchor(self, correction_id: int, start: int, end: int, *,

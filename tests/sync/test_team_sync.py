@@ -171,6 +171,24 @@ def test_conflicts_are_listed_on_both_laptops_and_a_lead_decides(team, tmp_path)
         assert s.fact_statuses(doc(s))["money:0"].value == "$5m"
 
 
+def test_one_entity_corrected_on_two_laptops_shows_alike_on_both(team, tmp_path) -> None:
+    ana_url, ben_url = team.add("ana", "Ana"), team.add("ben", "Ben")
+    ana, ben = laptop(tmp_path, "ana"), laptop(tmp_path, "ben")
+    ben.add_correction(Correction("retype", 0, 4, "PER", "OPEC", doc_id=doc(ben),
+                                 old_start=0, old_end=4, old_label="LOC"))
+    ana.add_correction(Correction("retype", 0, 4, "ORG", "OPEC", doc_id=doc(ana),
+                                  old_start=0, old_end=4, old_label="LOC"))
+    for s, url in ((ana, ana_url), (ben, ben_url), (ana, ana_url)):
+        sync(s, url)
+
+    def applied(s: ReviewStore) -> list[tuple[str, int, int, str]]:
+        """The corrections in the order the release's view applies them."""
+        return [(c.action, c.start, c.end, c.label) for c in s.corrections(doc(s))]
+
+    assert applied(ana) == applied(ben)
+    assert applied(ana)[-1][3] == "ORG"  # the later one is applied last, everywhere
+
+
 def test_a_server_address_with_a_password_is_refused(tmp_path: Path) -> None:
     s = laptop(tmp_path, "ana")
     with pytest.raises(SyncError, match="never stores passwords"):
