@@ -178,13 +178,16 @@ def _sha_of(db: sqlite3.Connection, doc_id: int | None) -> str:
 
 def record(db: sqlite3.Connection, kind: str, target: str, value: dict[str, Any] | None,
            *, doc_id: int | None = None, release_sha: str | None = None,
-           resolution: bool = False, at: float | None = None) -> Change:
+           resolution: bool = False, at: float | None = None,
+           replaces: tuple[str, ...] = ()) -> Change:
     """Append a local change (inside the caller's transaction). Its parent is the change
-    the target shows now; a resolution replaces every head."""
+    the target shows now; a resolution replaces every head. `replaces`: the parents of a
+    target's first change (another reviewer's correction of the same span it was made
+    over)."""
     current = changes_of(db, target)
     folded = fold(current)
     if folded is None:
-        parents: tuple[str, ...] = ()
+        parents: tuple[str, ...] = replaces
     elif resolution:
         parents = tuple(c.uuid for c in (folded.conflicting or (folded.winner,)))
     else:
@@ -228,25 +231,77 @@ def note_value(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def record_correction(db: sqlite3.Connection, correction_id: int, *, new: bool,
-                      at: float | None = None) -> None:
+                      at: float | None = None, resolves: tuple[str, ...] = ()) -> None:
     row = db.execute("SELECT * FROM corrections WHERE id = ?", (correction_id,)).fetchone()
     uid = new_uid(db, "correction", correction_id) if new else \
         uid_of(db, "correction", correction_id)
+    # A new correction of a span replaces the one shown there (the newest correction of
+    # the same span): made over it, it is no conflict with it.
+    over: tuple[str, ...] = resolves
+    if new and row is not None and not resolves:
+        shown = _span_heads(db, row["doc_id"], row["start"], row["end"], but=correction_id)
+        over = (shown[-1].uuid,) if shown else ()
     change = record(db, "correction", target_of("correction", uid),
                     None if row is None else correction_value(row),
-                    doc_id=None if row is None else row["doc_id"], at=at)
+                    doc_id=None if row is None else row["doc_id"], at=at, replaces=over,
+                    resolution=bool(resolves))
     # Its time is the entry's, as on every laptop that receives it: corrections apply in
     # that order everywhere.
     db.execute("UPDATE corrections SET created_at = ? WHERE id = ?", (change.at, correction_id))
+    if row is not None:
+        check_span(db, row["doc_id"], row["start"], row["end"])
 
 
-def record_correction_removed(db: sqlite3.Connection, correction_id: int) -> None:
-    row = db.execute("SELECT doc_id FROM corrections WHERE id = ?",
+def _span_heads(db: sqlite3.Connection, doc_id: int, start: int, end: int,
+                but: int | None = None) -> list[Change]:
+    """The corrections of this exact span of a release that no other one of them was made
+    over: each one's shown change, oldest first."""
+    rows = db.execute("SELECT c.id, i.uid FROM corrections c JOIN change_ids i ON "
+                      "i.kind = 'correction' AND i.local_id = c.id WHERE c.doc_id = ? AND "
+                      "c.start = ? AND c.end = ? AND c.scope = 'doc'",
+                      (doc_id, start, end)).fetchall()
+    history = {int(r[0]): changes_of(db, target_of("correction", str(r[1])))
+               for r in rows if int(r[0]) != but}
+    heads = []
+    for key, changes in history.items():
+        own = {c.uuid for c in changes}
+        made_over = any(p in own for other, later in history.items() if other != key
+                        for c in later for p in c.parents)
+        folded = fold(changes)
+        if folded is not None and not made_over:
+            heads.append(folded.winner)
+    return sorted(heads, key=lambda c: (c.at, c.uuid))
+
+
+def _outcome(c: Change) -> str:
+    v = c.value() or {}
+    return "rejected" if v.get("action") == "reject" else str(v.get("label", ""))
+
+
+def check_span(db: sqlite3.Connection, doc_id: int, start: int, end: int) -> None:
+    """List (or clear) the conflict of two reviewers who corrected the same entity
+    differently without seeing each other's correction."""
+    heads = _span_heads(db, doc_id, start, end)
+    sha = _sha_of(db, doc_id)
+    target = target_of("entity", sha, str(start), str(end))
+    if len({_outcome(c) for c in heads}) > 1 and len({c.author for c in heads}) > 1:
+        db.execute("INSERT OR REPLACE INTO conflicts(target, kind, release_sha, heads, "
+                   "detected_at) VALUES (?, 'entity', ?, ?, ?)",
+                   (target, sha, json.dumps([c.uuid for c in heads]), time.time()))
+    else:
+        db.execute("DELETE FROM conflicts WHERE target = ?", (target,))
+
+
+def remove_correction(db: sqlite3.Connection, correction_id: int) -> None:
+    """Delete a correction, logged (and its span's conflict checked again)."""
+    row = db.execute("SELECT doc_id, start, end FROM corrections WHERE id = ?",
                      (correction_id,)).fetchone()
     if row is None:
         return
     record(db, "correction", target_of("correction", uid_of(db, "correction", correction_id)),
            None, doc_id=row["doc_id"])
+    db.execute("DELETE FROM corrections WHERE id = ?", (correction_id,))
+    check_span(db, row["doc_id"], row["start"], row["end"])
 
 
 def record_note(db: sqlite3.Connection, note_id: int, *, new: bool,
@@ -394,6 +449,10 @@ def materialise(db: sqlite3.Connection, target: str) -> Change | None:
         elif w.kind == "correction":
             _apply_row(db, "correction", "corrections", key[0], doc_id, value,
                        _CORRECTION_FIELDS, w.at)
+            spans = {(int(v["start"]), int(v["end"])) for c in changes
+                     if (v := c.value()) is not None}
+            for start, end in sorted(spans):
+                check_span(db, doc_id, start, end)
         elif w.kind == "note":
             _apply_row(db, "note", "notes", key[0], doc_id, value, _NOTE_FIELDS, w.at)
     db.execute("UPDATE changes SET applied = 1 WHERE target = ? AND applied = 0", (target,))
@@ -459,8 +518,27 @@ def _apply_row(db: sqlite3.Connection, kind: str, table: str, uid: str, doc_id: 
 def conflicts(db: sqlite3.Connection) -> list[tuple[str, list[Change]]]:
     """Every conflict: the target and its disagreeing heads (the shown one last)."""
     out = []
-    for target, heads in db.execute("SELECT target, heads FROM conflicts ORDER BY target"):
-        wanted = set(json.loads(heads))
-        out.append((str(target), sorted((c for c in changes_of(db, target)
-                                         if c.uuid in wanted), key=lambda c: (c.at, c.uuid))))
+    for target, heads in db.execute("SELECT target, heads FROM conflicts ORDER BY target")\
+            .fetchall():
+        wanted = json.loads(heads)
+        marks = ", ".join("?" for _ in wanted)
+        found = [_change(r) for r in db.execute(
+            f"SELECT {_COLUMNS} FROM changes WHERE uuid IN ({marks})", wanted)]
+        out.append((str(target), sorted(found, key=lambda c: (c.at, c.uuid))))
     return out
+
+
+def resolve_span(db: sqlite3.Connection, chosen: Change, heads: Sequence[Change]) -> None:
+    """A lead's decision on an entity two reviewers corrected differently: the chosen
+    correction again, made over every one of them."""
+    value = chosen.value()
+    doc_id = _doc_for(db, chosen.release_sha)
+    if value is None or doc_id is None:
+        return
+    columns = ("doc_id", *_CORRECTION_FIELDS, "created_at")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    cur = db.execute(
+        f"INSERT INTO corrections({quoted}) VALUES ({', '.join('?' for _ in columns)})",
+        (doc_id, *(value.get(f) for f in _CORRECTION_FIELDS), time.time()))
+    assert cur.lastrowid is not None
+    record_correction(db, cur.lastrowid, new=True, resolves=tuple(c.uuid for c in heads))

@@ -697,8 +697,7 @@ class ReviewStore:
 
     def delete_correction(self, correction_id: int) -> None:
         with self._tx() as db:
-            _log.record_correction_removed(db, correction_id)
-            db.execute("DELETE FROM corrections WHERE id=?", (correction_id,))
+            _log.remove_correction(db, correction_id)
 
     @staticmethod
     def _correction(r: sqlite3.Row) -> Correction:

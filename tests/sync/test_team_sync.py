@@ -17,7 +17,7 @@ psycopg = pytest.importorskip("psycopg")
 from reviewer.core import changelog  # noqa: E402
 from reviewer.core.model import Correction  # noqa: E402
 from reviewer.core.store import ReviewStore  # noqa: E402
-from reviewer.core.sync import SyncError, resolve, sync  # noqa: E402
+from reviewer.core.sync import SyncError, conflicts, resolve, sync  # noqa: E402
 
 SHA = "1" * 64
 OTHER = "2" * 64
@@ -187,6 +187,39 @@ def test_one_entity_corrected_on_two_laptops_shows_alike_on_both(team, tmp_path)
 
     assert applied(ana) == applied(ben)
     assert applied(ana)[-1][3] == "ORG"  # the later one is applied last, everywhere
+
+
+def test_one_entity_corrected_differently_unseen_is_a_conflict_a_lead_decides(
+        team, tmp_path) -> None:
+    ana_url, ben_url = team.add("ana", "Ana"), team.add("ben", "Ben")
+    lea_url = team.add("lea", "Lea", lead=True)
+    ana, ben, lea = (laptop(tmp_path, n) for n in ("ana", "ben", "lea"))
+    # A span Ana labels, then Ben corrects after receiving it: made over it, no conflict.
+    ana.add_correction(Correction("add", 10, 16, "ORG", "Vienna", doc_id=doc(ana)))
+    sync(ana, ana_url)
+    sync(ben, ben_url)
+    ben.add_correction(Correction("retype", 10, 16, "LOC", "Vienna", doc_id=doc(ben),
+                                  old_start=10, old_end=16, old_label="ORG"))
+    # The same entity corrected on both laptops, neither seeing the other's: a conflict.
+    ana.add_correction(Correction("retype", 0, 4, "ORG", "OPEC", doc_id=doc(ana),
+                                  old_start=0, old_end=4, old_label="LOC"))
+    ben.add_correction(Correction("reject", 0, 4, "LOC", "OPEC", doc_id=doc(ben),
+                                  old_start=0, old_end=4, old_label="LOC"))
+    for s, url in ((ben, ben_url), (ana, ana_url), (ben, ben_url), (lea, lea_url)):
+        sync(s, url)
+    for s in (ana, ben, lea):
+        found = conflicts(s)
+        assert [c.describe() for c in found] == [f"entity at 0–4 in release {SHA[:12]}"]
+        assert sorted(o.split(": ", 1)[1].removesuffix(" (shown)")
+                      for o in found[0].options()) == ["ORG “OPEC”", "rejected “OPEC”"]
+    keep = next(c for c in conflicts(lea)[0].heads if c.author == "ana")
+    resolve(lea, keep.uuid[:8])
+    for s, url in ((lea, lea_url), (ana, ana_url), (ben, ben_url)):
+        sync(s, url)
+    for s in (ana, ben, lea):
+        assert conflicts(s) == []
+        last = [c for c in s.corrections(doc(s)) if (c.start, c.end) == (0, 4)][-1]
+        assert (last.action, last.label) == ("retype", "ORG")
 
 
 def test_a_server_address_with_a_password_is_refused(tmp_path: Path) -> None:

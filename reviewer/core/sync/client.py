@@ -224,10 +224,14 @@ def resolve(store: ReviewStore, keep: str) -> None:
                             "lead, or sync first if you were made one.")
         for target, heads in changelog.conflicts(db):
             chosen = [c for c in heads if c.uuid.startswith(keep)]
-            if chosen:
+            if not chosen:
+                continue
+            if json.loads(target)[0] == "entity":
+                changelog.resolve_span(db, chosen[0], heads)
+            else:
                 changelog.record(db, chosen[0].kind, target, chosen[0].value(),
                                  release_sha=chosen[0].release_sha, resolution=True)
                 changelog.materialise(db, target)
-                return
+            return
     raise SyncError(f"No conflict has a change {keep!r}: `reviewer sync --conflicts` "
                     "lists them.")

@@ -102,7 +102,7 @@ class TeamEdit:
         return f"{verb} by {self.who}, {stamp}: {what}"
 
 
-_WHAT = {"status": "release status", "fact": "fact", "summary": "summary",
+_WHAT = {"entity": "entity", "status": "release status", "fact": "fact", "summary": "summary",
          "correction": "entity correction", "note": "note", "alias": "alias"}
 
 
@@ -116,7 +116,8 @@ class Conflict:
     def describe(self) -> str:
         key = json.loads(self.target)
         what = _WHAT.get(key[0], key[0])
-        where = key[-1] if key[0] in ("fact", "alias") else ""
+        where = key[-1] if key[0] in ("fact", "alias") else \
+            f"at {key[2]}–{key[3]}" if key[0] == "entity" else ""
         release = self.heads[-1].release_sha[:12]
         return (f"{what} {where} ".replace("  ", " ") +
                 (f"in release {release}" if release else "")).strip()
@@ -135,6 +136,8 @@ def _value(c: Change) -> str:
     v = c.value()
     if v is None:
         return "removed"
+    if "action" in v:  # an entity correction
+        return f"{'rejected' if v['action'] == 'reject' else v.get('label')} “{v.get('text')}”"
     for key in ("status", "text", "label"):
         if key in v and v[key]:
             extra = f" {v['value']}" if v.get("value") else ""
