@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QProgressBar,
     QPushButton,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.core import sync as team
 from reviewer.core.review.workspace import Workspace
+from reviewer.core.store import StoreError
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
 
@@ -111,8 +113,14 @@ class TeamSync(QObject):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(QLabel("Changed by others in this release"))
         lay.addWidget(self.edits, 2)
-        lay.addWidget(QLabel("Conflicts (a lead decides: reviewer sync --resolve)"))
+        lay.addWidget(QLabel("Conflicts (the newest value is shown until a lead decides)"))
         lay.addWidget(self.conflict_list, 1)
+        self.keep_button = QPushButton("Keep the selected value for the team")
+        self.keep_button.setObjectName("keepValue")
+        self.keep_button.setEnabled(False)
+        self.keep_button.clicked.connect(self.keep_selected)
+        self.conflict_list.itemSelectionChanged.connect(self._enable_keep)
+        lay.addWidget(self.keep_button)
         self.dock = QDockWidget("Team", self.window)
         self.dock.setObjectName("teamDock")
         self.dock.setWidget(box)
@@ -234,6 +242,29 @@ class TeamSync(QObject):
         if message:
             self.controller.message.emit(message)
 
+    def _enable_keep(self) -> None:
+        chosen = [i for i in self.conflict_list.selectedItems()
+                  if i.data(Qt.ItemDataRole.UserRole)]
+        self.keep_button.setEnabled(bool(chosen) and not self.ws.readonly)
+
+    def keep_selected(self) -> None:
+        """A lead decides a conflict: the selected value, sent at the next sync."""
+        chosen = [i.data(Qt.ItemDataRole.UserRole) for i in self.conflict_list.selectedItems()]
+        if not chosen or not chosen[0]:
+            return
+        try:
+            team.resolve(self.ws.store, str(chosen[0]))
+        except (team.SyncError, StoreError) as exc:
+            self._show_state(str(exc))
+            return
+        session = self.controller.session
+        if session is not None:
+            self.controller.notify(ReviewChange(
+                session.doc_id, corrections=True, facts=True, notes=True, status=True,
+                summary=True, reindex=(session.doc_id,)))
+        self._show_state("Decided; the team receives it at the next sync.")
+        self.show_release(session.doc_id if session is not None else None)
+
     def show_release(self, doc_id: int | None) -> None:
         """The Team panel for the open release."""
         self.edits.clear()
@@ -242,6 +273,14 @@ class TeamSync(QObject):
                 self.edits.addItem(edit.describe())
         self.conflict_list.clear()
         for c in team.conflicts(self.ws.store):
-            self.conflict_list.addItem(c.describe() + "\n  " + "\n  ".join(c.options()))
+            header = QListWidgetItem(c.describe())
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not a choice
+            self.conflict_list.addItem(header)
+            for head, line in zip(c.heads, c.options(), strict=True):
+                item = QListWidgetItem("    " + line)
+                item.setData(Qt.ItemDataRole.UserRole, head.uuid)
+                self.conflict_list.addItem(item)
+        self.keep_button.setVisible(self.settings.is_lead())
+        self._enable_keep()
         if self.edits.count() or self.conflict_list.count():
             self.dock.show()

@@ -19,7 +19,7 @@ from reviewer.core.documents import loaders  # noqa: E402
 from reviewer.core.model import Correction  # noqa: E402
 from reviewer.core.review.workspace import Workspace  # noqa: E402
 from reviewer.core.store import ReviewStore  # noqa: E402
-from reviewer.core.sync import TeamSettings, sync  # noqa: E402
+from reviewer.core.sync import TeamSettings, conflicts, sync  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,6 +74,7 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
                    for e in edits)
         assert any(e.startswith("Corrected by Ana Lima, ") and "EVENT “Forum”" in e
                    for e in edits)
+        assert not w.team.keep_button.isVisible()  # Ben is no lead
         # Ben's own change travels the other way at the next periodic sync.
         w.edits.set_status("in progress")
         wait_until(lambda: "1 to send" in w.team.state.text())
@@ -86,3 +87,59 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
     assert ana.status(doc) == "in progress"
     ana.close()
     assert ben_url  # Ben's address was the one remembered in his data folder
+
+
+def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    lea_url = team.add("lea", "Lea Park", lead=True)
+    path = ROOT / "sample_docs" / FIRST
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    laptops = []
+    for who, url, status in (("ana", ana_url, "verified"), ("ben", ben_url, "disputed")):
+        s = ReviewStore(tmp_path / who / "review.sqlite3")
+        d = s.upsert_document(str(path), sha256=sha, size=1, mtime_ns=1)
+        s.set_fact_status(d, "figure:0", status)
+        laptops.append((s, url, d))
+    for s, url, _ in (*laptops, laptops[0]):
+        sync(s, url)
+
+    data, releases = tmp_path / "lea" / "data", tmp_path / "lea" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(lea_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        with qtbot.waitSignal(w.team.finished, timeout=60000):
+            w.window_actions["team_sync"].trigger()
+        panel = w.team.conflict_list
+        lines = [panel.item(i).text() for i in range(panel.count())]
+        assert lines[0] == f"fact figure:0 in release {sha[:12]}"
+        assert any("Ana Lima" in x and x.strip().endswith(": verified") for x in lines[1:])
+        assert w.team.keep_button.isVisible() and not w.team.keep_button.isEnabled()
+        row = next(i for i in range(1, panel.count()) if "Ana Lima" in panel.item(i).text())
+        rect = panel.visualItemRect(panel.item(row))
+        qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert w.team.keep_button.isEnabled()
+        qtbot.mouseClick(w.team.keep_button, Qt.MouseButton.LeftButton)
+        assert panel.count() == 0
+        doc_id = w.controller.session.doc_id
+        assert w.ws.store.fact_statuses(doc_id)["figure:0"].status == "verified"
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert got.args[0].pushed == 1
+    finally:
+        close_and_wait(w)
+    for s, url, d in laptops:
+        sync(s, url)
+        assert conflicts(s) == []
+        assert s.fact_statuses(d)["figure:0"].status == "verified"
+        s.close()

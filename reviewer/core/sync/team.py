@@ -44,6 +44,10 @@ class TeamSettings:
         return self._get("author") or ""
 
 
+    def is_lead(self) -> bool:
+        """Whether this laptop's reviewer may decide conflicts (as of the last sync)."""
+        return self._get("lead") == "1"
+
     def name_of(self, role: str) -> str:
         """The name the team knows `role` by (the role itself when unknown)."""
         people = json.loads(self._get("people") or "{}")
