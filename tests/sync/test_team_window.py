@@ -122,7 +122,8 @@ def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) ->
             w.window_actions["team_sync"].trigger()
         panel = w.team.conflict_list
         lines = [panel.item(i).text() for i in range(panel.count())]
-        assert lines[0] == f"fact figure:0 in release {sha[:12]}"
+        title = next(d.title for d in w.ws.store.documents() if d.sha256 == sha)
+        assert title and lines[0] == f"fact figure:0 in “{title}”"
         assert any("Ana Lima" in x and x.strip().endswith(": verified") for x in lines[1:])
         assert w.team.keep_button.isVisible() and not w.team.keep_button.isEnabled()
         row = next(i for i in range(1, panel.count()) if "Ana Lima" in panel.item(i).text())

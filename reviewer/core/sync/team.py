@@ -116,15 +116,17 @@ class Conflict:
     target: str
     heads: tuple[Change, ...]
     names: dict[str, str]
+    titles: dict[str, str]  # release content hash → its title in this library
 
     def describe(self) -> str:
         key = json.loads(self.target)
         what = _WHAT.get(key[0], key[0])
         where = key[-1] if key[0] in ("fact", "alias") else \
             f"at {key[2]}–{key[3]}" if key[0] == "entity" else ""
-        release = self.heads[-1].release_sha[:12]
-        return (f"{what} {where} ".replace("  ", " ") +
-                (f"in release {release}" if release else "")).strip()
+        sha = self.heads[-1].release_sha
+        title = self.titles.get(sha, "")
+        release = f"in “{title}”" if title else f"in release {sha[:12]}" if sha else ""
+        return f"{what} {where} {release}".replace("  ", " ").strip()
 
     def options(self) -> list[str]:
         out = []
@@ -152,4 +154,6 @@ def _value(c: Change) -> str:
 def conflicts(store: ReviewStore) -> list[Conflict]:
     with store.transaction() as db:
         names = json.loads(changelog.meta(db, "people") or "{}")
-        return [Conflict(t, tuple(h), names) for t, h in changelog.conflicts(db)]
+        titles = {str(sha): str(title) for sha, title in db.execute(
+            "SELECT sha256, title FROM documents WHERE sha256 != '' AND title != ''")}
+        return [Conflict(t, tuple(h), names, titles) for t, h in changelog.conflicts(db)]
