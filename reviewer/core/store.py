@@ -517,6 +517,15 @@ class ReviewStore:
         with self._tx() as db:
             yield db
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The store's connection for reads only (the change log's team views)."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise self._read_error(exc) from exc
+
     def _rollback(self) -> None:
         try:
             self._db.execute("ROLLBACK")

@@ -94,9 +94,12 @@ class TeamSync(QObject):
         self.timer.timeout.connect(self.sync_quietly)
         self._build_dock()
         controller.opened.connect(self.show_release)
-        controller.changed.connect(lambda _change: self._show_state())  # "N to send"
+        controller.changed.connect(self._changed)
+        if ws.readonly:  # the window that writes this data folder syncs it
+            self.state.setText("Team: syncs from the other window")
+            return
         self._show_state()
-        minutes = 0 if ws.readonly else self.settings.interval_minutes()
+        minutes = self.settings.interval_minutes()
         if minutes and self.settings.server():
             self.timer.start(minutes * 60_000)
 
@@ -242,6 +245,10 @@ class TeamSync(QObject):
         if message:
             self.controller.message.emit(message)
 
+    def _changed(self, _change: ReviewChange) -> None:
+        if not self.ws.readonly:
+            self._show_state()  # "N to send"
+
     def _enable_keep(self) -> None:
         chosen = [i for i in self.conflict_list.selectedItems()
                   if i.data(Qt.ItemDataRole.UserRole)]
@@ -267,6 +274,8 @@ class TeamSync(QObject):
 
     def show_release(self, doc_id: int | None) -> None:
         """The Team panel for the open release."""
+        if self.ws.readonly:
+            return
         self.edits.clear()
         if doc_id is not None:
             for edit in self.settings.edits_by_others(doc_id):

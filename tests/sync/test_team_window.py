@@ -144,3 +144,23 @@ def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) ->
         assert conflicts(s) == []
         assert s.fact_statuses(d)["figure:0"].status == "verified"
         s.close()
+
+
+def test_a_read_only_window_leaves_sync_to_the_writing_one(tmp_path, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    data, releases = tmp_path / "data", tmp_path / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as writer:  # another Reviewer holds the data folder
+        writer.store.add_folder(str(releases.resolve()))
+        TeamSettings(writer.store).set_server("postgresql://ana@127.0.0.1:1/team")
+        w = create_main_window(str(data), start_scan=False)
+        qtbot.addWidget(w)
+        try:
+            w.show()
+            assert w.ws.readonly
+            assert w.team.state.text() == "Team: syncs from the other window"
+            assert not w.window_actions["team_sync"].isEnabled()
+            assert not w.team.timer.isActive()
+        finally:
+            close_and_wait(w)

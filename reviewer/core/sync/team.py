@@ -18,7 +18,7 @@ class TeamSettings:
         self.store = store
 
     def _get(self, key: str) -> str | None:
-        with self.store.transaction() as db:
+        with self.store.reading() as db:
             return changelog.meta(db, key)
 
     def _set(self, key: str, value: str) -> None:
@@ -43,7 +43,6 @@ class TeamSettings:
         """This laptop's reviewer (the role it syncs as; "" before the first sync)."""
         return self._get("author") or ""
 
-
     def is_lead(self) -> bool:
         """Whether this laptop's reviewer may decide conflicts (as of the last sync)."""
         return self._get("lead") == "1"
@@ -54,19 +53,19 @@ class TeamSettings:
         return str(people.get(role) or role)
 
     def last_sync(self) -> float | None:
-        with self.store.transaction() as db:
+        with self.store.reading() as db:
             row = db.execute("SELECT MAX(last_sync) FROM sync_servers").fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
     def unsent(self) -> int:
-        with self.store.transaction() as db:
+        with self.store.reading() as db:
             return int(db.execute("SELECT count(*) FROM changes WHERE pushed = 0")
                        .fetchone()[0])
 
     def edits_by_others(self, doc_id: int, limit: int = 200) -> list[TeamEdit]:
         """What other reviewers changed on this release, newest first."""
         me = self.me()
-        with self.store.transaction() as db:
+        with self.store.reading() as db:
             row = db.execute("SELECT sha256 FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None or not row[0]:
                 return []
@@ -152,7 +151,7 @@ def _value(c: Change) -> str:
 
 
 def conflicts(store: ReviewStore) -> list[Conflict]:
-    with store.transaction() as db:
+    with store.reading() as db:
         names = json.loads(changelog.meta(db, "people") or "{}")
         titles = {str(sha): str(title) for sha, title in db.execute(
             "SELECT sha256, title FROM documents WHERE sha256 != '' AND title != ''")}
