@@ -164,3 +164,85 @@ def test_a_read_only_window_leaves_sync_to_the_writing_one(tmp_path, qtbot) -> N
             assert not w.team.timer.isActive()
         finally:
             close_and_wait(w)
+
+
+def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    path = ROOT / "sample_docs" / FIRST
+    ana = ReviewStore(tmp_path / "ana" / "review.sqlite3")
+    doc = ana.upsert_document(str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              size=1, mtime_ns=1)
+    notes = 2500  # three batches of 1,000
+    for i in range(notes):
+        ana.add_note(doc, f"checked paragraph {i}")
+    sync(ana, ana_url)
+    ana.close()
+
+    data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(ben_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        clicked = []
+
+        def cancel_once(phase: str, done: int, total: int) -> None:
+            if phase == "pull" and not clicked:
+                assert w.team.progress.isVisible()
+                assert w.team.state.text().startswith("Receiving ")
+                clicked.append(done)
+                qtbot.mouseClick(w.team.cancel_button, Qt.MouseButton.LeftButton)
+
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+            w.team._task.signals.progress.connect(cancel_once)
+        first = got.args[0]
+        assert first.cancelled and 0 < first.pulled < notes
+        assert "cancelled" in w.team.state.toolTip()
+        doc_id = w.controller.session.doc_id
+        assert len(w.ws.store.notes(doc_id)) == first.pulled
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert not got.args[0].cancelled
+        assert len(w.ws.store.notes(doc_id)) == notes
+    finally:
+        close_and_wait(w)
+
+
+def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtbot) -> None:
+    import socket
+
+    from reviewer.ui.app import create_main_window
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data, releases = tmp_path / "data", tmp_path / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(f"postgresql://ana@127.0.0.1:{port}/team")
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        w.edits.set_status("reviewed")
+        with qtbot.waitSignal(w.team.failed, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert "cannot be reached" in got.args[0] and "kept on this computer" in got.args[0]
+        assert "cannot be reached" in w.status_bar.text.text()
+        assert "1 to send" in w.team.state.text()
+        assert not w.team.progress.isVisible() and not w.team.cancel_button.isVisible()
+    finally:
+        close_and_wait(w)
