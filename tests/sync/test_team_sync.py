@@ -222,6 +222,17 @@ def test_one_entity_corrected_differently_unseen_is_a_conflict_a_lead_decides(
         assert (last.action, last.label) == ("retype", "ORG")
 
 
+def test_a_role_that_is_no_reviewer_is_told_so(team, pg_cluster, tmp_path) -> None:
+    with psycopg.connect(team.admin, autocommit=True) as conn:
+        conn.execute("CREATE ROLE outsider LOGIN PASSWORD 'pw-outsider'")
+    pg_cluster.add_password("outsider", "pw-outsider")
+    s = laptop(tmp_path, "outsider")
+    s.set_status(doc(s), "reviewed")
+    with pytest.raises(SyncError, match="outsider is not a reviewer.*add-reviewer"):
+        sync(s, team.url("outsider"))
+    assert s._db.execute("SELECT count(*) FROM changes WHERE pushed = 0").fetchone()[0] == 1
+
+
 def test_a_server_address_with_a_password_is_refused(tmp_path: Path) -> None:
     s = laptop(tmp_path, "ana")
     with pytest.raises(SyncError, match="never stores passwords"):

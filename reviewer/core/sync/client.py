@@ -95,18 +95,24 @@ def sync(store: ReviewStore, url: str, *, batch: int = BATCH,
 
 def _prepare(store: ReviewStore, conn: psycopg.Connection[Any], url: str) -> None:
     row = conn.execute("SELECT to_regclass('reviewer_schema') IS NOT NULL").fetchone()
-    version = conn.execute("SELECT version FROM reviewer_schema").fetchone() \
-        if row and row[0] else None
+    if not row or not row[0]:
+        raise SyncError(f"The server {display(url)} has no Reviewer schema yet; its "
+                        "administrator creates it with `reviewer server init URL`.")
+    me = conn.execute("SELECT current_user, pg_has_role(current_user, %s, 'MEMBER'), "
+                      "pg_has_role(current_user, %s, 'MEMBER')",
+                      (_server.LEAD, _server.MEMBER)).fetchone()
+    assert me is not None
+    role, lead = str(me[0]), bool(me[1])
+    if not me[2]:
+        raise SyncError(f"The role {role} is not a reviewer on {display(url)}; the "
+                        "administrator adds it with `reviewer server add-reviewer`.")
+    version = conn.execute("SELECT version FROM reviewer_schema").fetchone()
     if not version or int(version[0]) < 1:
         raise SyncError(f"The server {display(url)} has no Reviewer schema yet; its "
                         "administrator creates it with `reviewer server init URL`.")
     if int(version[0]) > len(_server.MIGRATIONS):
         raise SyncError(f"The server {display(url)} was set up by a newer Reviewer: "
                         "install the newer Reviewer to sync with it.")
-    me = conn.execute("SELECT current_user, pg_has_role(current_user, %s, 'MEMBER')",
-                      (_server.LEAD,)).fetchone()
-    assert me is not None
-    role, lead = str(me[0]), bool(me[1])
     people = {str(r): str(n) for r, n in
               conn.execute("SELECT role, display_name FROM reviewers").fetchall()}
     conn.commit()
