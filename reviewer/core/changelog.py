@@ -381,16 +381,24 @@ def migrate(db: sqlite3.Connection) -> None:
 def insert_remote(db: sqlite3.Connection, changes: Iterable[Change]) -> list[Change]:
     """Add changes pulled from the server (a change already here is skipped: by UUID);
     returns the ones that were new."""
+    incoming = list(changes)
+    known: set[str] = set()
+    for i in range(0, len(incoming), 500):
+        part = [c.uuid for c in incoming[i:i + 500]]
+        marks = ", ".join("?" for _ in part)
+        known.update(str(r[0]) for r in db.execute(
+            f"SELECT uuid FROM changes WHERE uuid IN ({marks})", part))
     added: list[Change] = []
-    for c in changes:
-        cur = db.execute(
-            "INSERT OR IGNORE INTO changes(uuid, author, device, at, release_sha, kind, "
-            "target, parents, payload, resolution, origin, pushed, applied) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?, 'remote', 1, 0)",
-            (c.uuid, c.author, c.device, c.at, c.release_sha, c.kind, c.target,
-             json.dumps(list(c.parents)), c.payload, int(c.resolution)))
-        if cur.rowcount:
+    for c in incoming:
+        if c.uuid not in known:
+            known.add(c.uuid)
             added.append(c)
+    db.executemany(
+        "INSERT INTO changes(uuid, author, device, at, release_sha, kind, target, parents, "
+        "payload, resolution, origin, pushed, applied) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?, 'remote', 1, 0)",
+        [(c.uuid, c.author, c.device, c.at, c.release_sha, c.kind, c.target,
+          json.dumps(list(c.parents)), c.payload, int(c.resolution)) for c in added])
     return added
 
 

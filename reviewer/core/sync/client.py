@@ -43,6 +43,8 @@ class SyncReport:
     waiting: int = 0
     #: An alias or a library-wide correction changed: every release's extraction.
     library_wide: bool = False
+    #: The library's releases by content hash (read once, while applying).
+    releases: dict[str, list[int]] | None = field(default=None, repr=False)
     conflicts: int = 0
     cancelled: bool = False
 
@@ -206,9 +208,11 @@ def _note_changed(db: Any, winner: Change | None, report: SyncReport) -> None:
         report.library_wide = True
     if not winner.release_sha:
         return
-    for (doc_id,) in db.execute("SELECT id FROM documents WHERE sha256 = ?",
-                                (winner.release_sha,)):
-        report.doc_ids.add(int(doc_id))
+    if report.releases is None:  # one look-up of the library per sync
+        report.releases = {}
+        for doc_id, sha in db.execute("SELECT id, sha256 FROM documents WHERE sha256 != ''"):
+            report.releases.setdefault(str(sha), []).append(int(doc_id))
+    report.doc_ids.update(report.releases.get(winner.release_sha, ()))
 
 
 def _mark_reindex(db: Any, doc_ids: set[int]) -> None:
