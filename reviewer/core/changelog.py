@@ -50,6 +50,7 @@ CREATE TABLE changes (
     pushed INTEGER NOT NULL DEFAULT 0,
     applied INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX changes_target ON changes(target);
+CREATE INDEX changes_release ON changes(release_sha, at);
 CREATE INDEX changes_unpushed ON changes(seq) WHERE pushed = 0;
 CREATE INDEX changes_unapplied ON changes(release_sha) WHERE applied = 0;
 CREATE TABLE change_ids (
