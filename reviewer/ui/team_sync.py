@@ -80,6 +80,10 @@ class TeamSync(QObject):
         self.state = QLabel("")
         self.state.setObjectName("teamState")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
+        # A fixed width: a line that grows and shrinks would lay the window out again at
+        # every change of the scan's progress beside it. The full text is its tooltip.
+        self.state.setFixedWidth(self.state.fontMetrics().horizontalAdvance(
+            "Team: synced 00:00 · 99,999 to send") + 8)
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
         self.progress.setMaximumWidth(140)
@@ -178,7 +182,8 @@ class TeamSync(QObject):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.state.setText(f"Syncing with {team.display(url)}…")
+        self.state.setText("Team: syncing…")
+        self.state.setToolTip(f"Syncing with {team.display(url)}")
         self.pool.start(task)
 
     def cancel(self) -> None:
@@ -241,7 +246,7 @@ class TeamSync(QObject):
             if unsent:
                 parts.append(f"{unsent:,} to send")
         self.state.setText(" · ".join(parts))
-        self.state.setToolTip(message)
+        self.state.setToolTip(message or self.state.text())
         if message:
             self.controller.message.emit(message)
 
