@@ -15,6 +15,11 @@ if len(sys.argv) > 1 and sys.argv[1] == "crash":
 
     sys.exit(crash(sys.argv[2:]))
 
+if len(sys.argv) > 1 and sys.argv[1] == "sync":
+    from benchmarks.sync import main as sync
+
+    sys.exit(sync(sys.argv[2:]))
+
 from benchmarks.run import main  # noqa: E402
 
 sys.exit(main())

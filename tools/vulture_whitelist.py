@@ -20,12 +20,14 @@ from reviewer.ui import (
     library_sync,
     main_window,
     presenter,
+    team_sync,
     workers,
 )
 
 # `reviewer <command>` runs cli.cmd_<command>
 cli.cmd_index, cli.cmd_search, cli.cmd_show, cli.cmd_extract, cli.cmd_eval, cli.cmd_export
 cli.cmd_teach
+cli.cmd_sync, cli.cmd_server
 # HTMLParser callbacks
 _p = loaders._TextExtractor
 _p.handle_starttag, _p.handle_startendtag, _p.handle_endtag, _p.handle_data
@@ -58,6 +60,7 @@ library_sync.LibrarySync.reextract_library, workers.ScanController.request_entit
 main_window.MainWindow.fill_history_menu, main_window.MainWindow.show_shortcuts
 main_window.MainWindow.show_library_entities
 presenter.ReleasePresenter.set_label_visible, presenter.ReleasePresenter.step_mention
+team_sync.TeamSync.sync_now
 # Kept alive on purpose: a runnable's signals outlive the runnable
 workers.ScanController._signals
 # Part of the data a dateline records (offsets of its parts), kept for every reader

@@ -22,12 +22,13 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.core import backups as _backups
+from reviewer.core import changelog as _log
 from reviewer.core.backups import Backup, BackupFailed
 from reviewer.core.model import Alias, Correction
 
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 STATUSES = ("unreviewed", "in progress", "reviewed")
 FACT_STATUSES = ("unverified", "verified", "disputed")
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: the initial schema
     """
     CREATE TABLE folders (
@@ -113,6 +114,9 @@ MIGRATIONS: list[str] = [
         a TEXT NOT NULL, b TEXT NOT NULL, created_at REAL NOT NULL,
         UNIQUE(label, a, b));
     """,
+    # 5: the append-only change log the review tables are folded from (core/changelog.py);
+    # every existing row becomes its first entries
+    _log.migrate,
 ]
 
 #: Statuses whose releases keep the extractor's entities they were reviewed with.
@@ -486,8 +490,12 @@ class ReviewStore:
             with self._tx():
                 if self.version > number:
                     continue  # another process applied it while we waited for the lock
-                for statement in _split_sql(MIGRATIONS[number]):
-                    self._db.execute(statement)
+                step = MIGRATIONS[number]
+                if callable(step):
+                    step(self._db)
+                else:
+                    for statement in _split_sql(step):
+                        self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number + 1}")
             log.info("review store %s: schema %d", self.path, number + 1)
 
@@ -567,6 +575,22 @@ class ReviewStore:
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._write_error(exc) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the store's connection, for the change log's sync
+        (`core/changelog.py`, `core/sync`): committed whole or not at all."""
+        with self._tx() as db:
+            yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The store's connection for reads only (the change log's team views)."""
+        with self._lock:
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise self._read_error(exc) from exc
 
     def _rollback(self) -> None:
         try:
@@ -711,6 +735,7 @@ class ReviewStore:
             raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
         with self._tx() as db:
             db.execute("UPDATE documents SET status=? WHERE id=?", (status, doc_id))
+            _log.record_status(db, doc_id, status)
 
     def status(self, doc_id: int) -> str:
         row = self._one("SELECT status FROM documents WHERE id=?", (doc_id,))
@@ -767,6 +792,7 @@ class ReviewStore:
                 (c.doc_id, c.action, c.start, c.end, c.label, c.text, c.old_start, c.old_end,
                  c.old_label, c.before, c.after, c.scope, _now()))
             c.id = _rowid(cur)
+            _log.record_correction(db, c.id, new=True)
             return c.id
 
     def restore_correction(self, c: Correction) -> None:
@@ -778,10 +804,12 @@ class ReviewStore:
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (c.id, c.doc_id, c.action, c.start, c.end, c.label, c.text, c.old_start,
                  c.old_end, c.old_label, c.before, c.after, c.scope, _now()))
+            if c.id is not None:
+                _log.record_correction(db, c.id, new=False)
 
     def delete_correction(self, correction_id: int) -> None:
         with self._tx() as db:
-            db.execute("DELETE FROM corrections WHERE id=?", (correction_id,))
+            _log.remove_correction(db, correction_id)
 
     @staticmethod
     def _correction(r: sqlite3.Row) -> Correction:
@@ -791,11 +819,13 @@ class ReviewStore:
                           after=r["after"], scope=r["scope"], id=r["id"])
 
     def corrections(self, doc_id: int | None = None) -> list[Correction]:
+        # In the order they were made (the time of their change-log entry, the same on
+        # every synced laptop), so corrections of one span apply alike everywhere.
         if doc_id is None:
-            rows = self._all("SELECT * FROM corrections ORDER BY id")
+            rows = self._all("SELECT * FROM corrections ORDER BY created_at, id")
         else:
             rows = self._all("SELECT * FROM corrections WHERE doc_id=? OR scope='library' "
-                             "ORDER BY id", (doc_id,))
+                             "ORDER BY created_at, id", (doc_id,))
         return [self._correction(r) for r in rows]
 
     def update_correction_anchor(self, correction_id: int, start: int, end: int, *,
@@ -814,6 +844,7 @@ class ReviewStore:
             cur = db.execute("INSERT OR IGNORE INTO aliases(canonical, alias, label, created_at) "
                              "VALUES (?,?,?,?)", (canonical, alias, label, _now()))
             if cur.lastrowid and cur.rowcount:
+                _log.record_alias(db, canonical, alias, label)
                 return _rowid(cur)
             row = db.execute("SELECT id FROM aliases WHERE canonical=? AND alias=?",
                              (canonical, alias)).fetchone()
@@ -821,6 +852,10 @@ class ReviewStore:
 
     def delete_alias(self, alias_id: int) -> None:
         with self._tx() as db:
+            row = db.execute("SELECT canonical, alias FROM aliases WHERE id=?",
+                             (alias_id,)).fetchone()
+            if row is not None:
+                _log.record_alias(db, row["canonical"], row["alias"], None)
             db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
 
     def aliases(self) -> list[Alias]:
@@ -895,14 +930,18 @@ class ReviewStore:
                 "after, text, author, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (note_id, doc_id, target, target_key, start, end, quote, before, after, text,
                  author, _now(), _now()))
-            return _rowid(cur)
+            new_id = _rowid(cur)
+            _log.record_note(db, new_id, new=note_id is None)
+            return new_id
 
     def update_note(self, note_id: int, text: str) -> None:
         with self._tx() as db:
             db.execute("UPDATE notes SET text=?, updated_at=? WHERE id=?", (text, _now(), note_id))
+            _log.record_note(db, note_id, new=False)
 
     def delete_note(self, note_id: int) -> None:
         with self._tx() as db:
+            _log.record_note_removed(db, note_id)
             db.execute("DELETE FROM notes WHERE id=?", (note_id,))
 
     def note(self, note_id: int) -> Note | None:
@@ -928,10 +967,13 @@ class ReviewStore:
             db.execute("INSERT OR REPLACE INTO fact_status(doc_id, fact_key, status, value, note,"
                        " updated_at) VALUES (?,?,?,?,?,?)",
                        (doc_id, fact_key, status, value, note, _now()))
+            _log.record_fact(db, doc_id, fact_key, {"status": status, "value": value,
+                                                    "note": note})
 
     def clear_fact_status(self, doc_id: int, fact_key: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM fact_status WHERE doc_id=? AND fact_key=?", (doc_id, fact_key))
+            _log.record_fact(db, doc_id, fact_key, None)
 
     def fact_statuses(self, doc_id: int) -> dict[str, FactStatus]:
         return {r["fact_key"]: FactStatus(r["fact_key"], r["status"], r["value"], r["note"])
@@ -946,6 +988,7 @@ class ReviewStore:
                            "VALUES (?,?,?)", (doc_id, text, _now()))
             else:
                 db.execute("DELETE FROM summaries WHERE doc_id=?", (doc_id,))
+            _log.record_summary(db, doc_id, text)
 
     def summary(self, doc_id: int) -> str | None:
         row = self._one("SELECT text FROM summaries WHERE doc_id=?", (doc_id,))

@@ -48,6 +48,7 @@ from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
 from reviewer.ui.status_bar import StatusBar
 from reviewer.ui.teacher import Teacher
+from reviewer.ui.team_sync import TeamSync
 from reviewer.ui.workers import WarmUpTask, worker_pool
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.edits.library_entities = self.library_entities
         self.teacher = Teacher(ws, self.controller, self.scans, self.status_bar,
                                self.statusBar(), self.settings, self)
+        self.team = TeamSync(ws, self.controller, self.statusBar(), self)
         self._build_actions()
         self._build_docks()
         self._wire()
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.error_dock.toggleViewAction())
         view_menu.addAction(self.history_dock.toggleViewAction())
+        view_menu.addAction(self.team.dock.toggleViewAction())
 
     def _wire(self) -> None:
         self.controller.message.connect(self.status_bar.show_message)
@@ -382,7 +385,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.save_settings()
         for part in (self.controller, self.presenter, self.sync, self.exporter, self.reattach,
-                     self.library_entities, self.teacher):
+                     self.library_entities, self.teacher, self.team):
             part.stop()
         self.after_show_timer.stop()
         self.data_folder_timer.stop()
@@ -390,7 +393,7 @@ class MainWindow(QMainWindow):
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
                  self.library_pane.facet_pool, self.review_pool, self.teacher.pool,
-                 self.teacher.curve_pool, self.presenter.hits_pool]
+                 self.teacher.curve_pool, self.presenter.hits_pool, self.team.pool]
         signals = _ShutdownSignals()
         signals.done.connect(self._shut_down)
         threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(

@@ -1,0 +1,12 @@
+"""Team review: the laptops' change logs meet in a PostgreSQL database (docs/TEAM.md).
+
+`server` creates and upgrades the team's schema and roles, `client` pushes and pulls,
+`connection` finds the credentials. The change log itself is `core/changelog.py`.
+"""
+from reviewer.core.sync.client import SyncReport, resolve, sync
+from reviewer.core.sync.connection import SyncError, check_url, display
+from reviewer.core.sync.server import add_reviewer, init, table_sizes
+from reviewer.core.sync.team import Conflict, TeamSettings, conflicts
+
+__all__ = ["Conflict", "SyncError", "SyncReport", "TeamSettings", "add_reviewer",
+           "check_url", "conflicts", "display", "init", "resolve", "sync", "table_sizes"]

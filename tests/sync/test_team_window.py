@@ -1,0 +1,248 @@
+"""File > Sync with team in the window, against a real server: progress, the release and
+the library repainted, and who changed what ("Marked by Ana Lima, 10:42")."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("psycopg")
+pytest.importorskip("pytestqt")
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+from ui_helpers import FIRST, close_and_wait, show, wait_until  # noqa: E402
+
+from reviewer.core.documents import loaders  # noqa: E402
+from reviewer.core.model import Correction  # noqa: E402
+from reviewer.core.review.workspace import Workspace  # noqa: E402
+from reviewer.core.store import ReviewStore  # noqa: E402
+from reviewer.core.sync import TeamSettings, conflicts, sync  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    # Ana, on her laptop, reviews the first release and labels a name in it.
+    path = ROOT / "sample_docs" / FIRST
+    text = loaders.load(path).text
+    start = text.index("Forum")
+    ana = ReviewStore(tmp_path / "ana" / "review.sqlite3")
+    doc = ana.upsert_document(str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              size=1, mtime_ns=1)
+    ana.set_status(doc, "reviewed")
+    ana.add_correction(Correction("add", start, start + len("Forum"), "EVENT", "Forum",
+                                  doc_id=doc))
+    sync(ana, ana_url)
+
+    # Ben's window, on his own copy of the releases.
+    data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        settings = TeamSettings(ws.store)
+        settings.set_server(ben_url)
+        settings.set_interval(5)  # `reviewer sync --every 5`
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        assert w.team.state.text().startswith("Team: synced never")
+        assert w.team.timer.isActive() and w.team.timer.interval() == 5 * 60_000
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+            assert w.team.cancel_button.isVisible()
+        report = got.args[0]
+        assert report.pulled == 2 and not report.cancelled
+        assert not w.team.progress.isVisible()
+        assert "Team: synced" in w.team.state.text() and "never" not in w.team.state.text()
+        # The open release shows Ana's label and status at once...
+        wait_until(lambda: any(e.label == "EVENT" and e.start == start
+                               for e in w.view.entities))
+        assert w.status_combo.currentText() == "reviewed"
+        # ...and who did it.
+        assert w.team.dock.isVisible()
+        edits = [w.team.edits.item(i).text() for i in range(w.team.edits.count())]
+        assert any(e.startswith("Marked by Ana Lima, ") and e.endswith(": reviewed")
+                   for e in edits)
+        assert any(e.startswith("Corrected by Ana Lima, ") and "EVENT “Forum”" in e
+                   for e in edits)
+        assert not w.team.keep_button.isVisible()  # Ben is no lead
+        # Ben's own change travels the other way at the next periodic sync.
+        w.edits.set_status("in progress")
+        wait_until(lambda: "1 to send" in w.team.state.text())
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.team.timer.timeout.emit()  # five minutes later
+        assert got.args[0].pushed == 1
+    finally:
+        close_and_wait(w)
+    sync(ana, ana_url)
+    assert ana.status(doc) == "in progress"
+    ana.close()
+    assert ben_url  # Ben's address was the one remembered in his data folder
+
+
+def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    lea_url = team.add("lea", "Lea Park", lead=True)
+    path = ROOT / "sample_docs" / FIRST
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    laptops = []
+    for who, url, status in (("ana", ana_url, "verified"), ("ben", ben_url, "disputed")):
+        s = ReviewStore(tmp_path / who / "review.sqlite3")
+        d = s.upsert_document(str(path), sha256=sha, size=1, mtime_ns=1)
+        s.set_fact_status(d, "figure:0", status)
+        laptops.append((s, url, d))
+    for s, url, _ in (*laptops, laptops[0]):
+        sync(s, url)
+
+    data, releases = tmp_path / "lea" / "data", tmp_path / "lea" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(lea_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        with qtbot.waitSignal(w.team.finished, timeout=60000):
+            w.window_actions["team_sync"].trigger()
+        panel = w.team.conflict_list
+        lines = [panel.item(i).text() for i in range(panel.count())]
+        title = next(d.title for d in w.ws.store.documents() if d.sha256 == sha)
+        assert title and lines[0] == f"fact figure:0 in “{title}”"
+        assert any("Ana Lima" in x and x.strip().endswith(": verified") for x in lines[1:])
+        assert w.team.keep_button.isVisible() and not w.team.keep_button.isEnabled()
+        row = next(i for i in range(1, panel.count()) if "Ana Lima" in panel.item(i).text())
+        rect = panel.visualItemRect(panel.item(row))
+        qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert w.team.keep_button.isEnabled()
+        qtbot.mouseClick(w.team.keep_button, Qt.MouseButton.LeftButton)
+        assert panel.count() == 0
+        doc_id = w.controller.session.doc_id
+        assert w.ws.store.fact_statuses(doc_id)["figure:0"].status == "verified"
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert got.args[0].pushed == 1
+    finally:
+        close_and_wait(w)
+    for s, url, d in laptops:
+        sync(s, url)
+        assert conflicts(s) == []
+        assert s.fact_statuses(d)["figure:0"].status == "verified"
+        s.close()
+
+
+def test_a_read_only_window_leaves_sync_to_the_writing_one(tmp_path, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    data, releases = tmp_path / "data", tmp_path / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as writer:  # another Reviewer holds the data folder
+        writer.store.add_folder(str(releases.resolve()))
+        TeamSettings(writer.store).set_server("postgresql://ana@127.0.0.1:1/team")
+        w = create_main_window(str(data), start_scan=False)
+        qtbot.addWidget(w)
+        try:
+            w.show()
+            assert w.ws.readonly
+            assert w.team.state.text() == "Team: syncs from the other window"
+            assert not w.window_actions["team_sync"].isEnabled()
+            assert not w.team.timer.isActive()
+        finally:
+            close_and_wait(w)
+
+
+def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    path = ROOT / "sample_docs" / FIRST
+    ana = ReviewStore(tmp_path / "ana" / "review.sqlite3")
+    doc = ana.upsert_document(str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              size=1, mtime_ns=1)
+    notes = 2500  # three batches of 1,000
+    for i in range(notes):
+        ana.add_note(doc, f"checked paragraph {i}")
+    sync(ana, ana_url)
+    ana.close()
+
+    data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(ben_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        clicked = []
+
+        def cancel_once(phase: str, done: int, total: int) -> None:
+            if phase == "pull" and not clicked:
+                assert w.team.progress.isVisible()
+                assert w.team.state.text().startswith("Receiving ")
+                clicked.append(done)
+                qtbot.mouseClick(w.team.cancel_button, Qt.MouseButton.LeftButton)
+
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+            w.team._task.signals.progress.connect(cancel_once)
+        first = got.args[0]
+        assert first.cancelled and 0 < first.pulled < notes
+        assert "cancelled" in w.team.state.toolTip()
+        doc_id = w.controller.session.doc_id
+        assert len(w.ws.store.notes(doc_id)) == first.pulled
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert not got.args[0].cancelled
+        assert len(w.ws.store.notes(doc_id)) == notes
+    finally:
+        close_and_wait(w)
+
+
+def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtbot) -> None:
+    import socket
+
+    from reviewer.ui.app import create_main_window
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data, releases = tmp_path / "data", tmp_path / "releases"
+    shutil.copytree(ROOT / "sample_docs", releases)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(f"postgresql://ana@127.0.0.1:{port}/team")
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        show(w, FIRST)
+        w.edits.set_status("reviewed")
+        with qtbot.waitSignal(w.team.failed, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert "cannot be reached" in got.args[0] and "kept on this computer" in got.args[0]
+        assert "cannot be reached" in w.status_bar.text.text()
+        assert "1 to send" in w.team.state.text()
+        assert not w.team.progress.isVisible() and not w.team.cancel_button.isVisible()
+    finally:
+        close_and_wait(w)
