@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -83,7 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(data_dir=args.data_dir)
         handler = globals()[f"cmd_{args.command}"]
-        return int(handler(args) or 0)
+        code = int(handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        # `reviewer search x | head`: the reader has what it wanted. No traceback, and
+        # nothing more written (Python would complain flushing stdout at exit).
+        _silence_stdout()
+        return 141  # as a program stopped by SIGPIPE
     except UserError as exc:
         print(f"reviewer: {exc}", file=sys.stderr)
         return 2
@@ -92,24 +101,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - map the expected kinds to plain messages
         from reviewer.core.documents.loaders import LoadError
+        from reviewer.core.files import WriteError
         from reviewer.core.search import IndexLockedError
         from reviewer.core.store import StoreError
 
-        if isinstance(exc, (IndexLockedError, StoreError, LoadError, FileNotFoundError,
-                            PermissionError)):
+        if isinstance(exc, (IndexLockedError, StoreError, LoadError, WriteError)):
             print(f"reviewer: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError):
+            print(f"reviewer: {_os_message(exc)}", file=sys.stderr)
             return 2
         raise
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _os_message(exc: OSError) -> str:
+    if exc.errno is None:
+        return str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"{where}the disk is full. Free some space and try again."
+    if exc.errno == errno.EROFS:
+        return f"{where}the disk is read-only."
+    if isinstance(exc, PermissionError):
+        return f"{where}permission denied."
+    return f"{where}{exc.strerror or exc}"
+
+
 def _workspace(args: argparse.Namespace):
     from reviewer.core.logs import log_to_data_folder
-    from reviewer.core.review.workspace import Workspace
+    from reviewer.core.review.workspace import READ_ONLY_DISK, Workspace
 
     ws = Workspace(args.data_dir)
     log_to_data_folder(ws.data_dir)
+    for warning in ws.warnings:
+        print(f"reviewer: warning: {warning}", file=sys.stderr)
     if ws.readonly and args.command in ("index",):
         ws.close()
+        if ws.readonly_reason == READ_ONLY_DISK:
+            raise UserError(f"the data folder {ws.data_dir} is on a read-only disk; "
+                            "nothing can be indexed there")
         raise UserError(f"another Reviewer is using {ws.data_dir}; close it and try again")
     return ws
 
@@ -127,10 +165,11 @@ def _bar(done: int, total: int, path: str, t0: float) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    # Before the workspace: a mistyped path must not create a data folder.
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UserError("no such file or folder: " + ", ".join(missing))
     with _workspace(args) as ws:
-        missing = [p for p in args.paths if not Path(p).exists()]
-        if missing:
-            raise UserError("no such file or folder: " + ", ".join(missing))
         ws.library.add_paths(args.paths)
         t0 = time.perf_counter()
         progress = (lambda d, t, p: _bar(d, t, p, t0)) if sys.stderr.isatty() else None

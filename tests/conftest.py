@@ -31,3 +31,12 @@ def samples(tmp_path: Path) -> Path:
     dest = tmp_path / "releases"
     shutil.copytree(SAMPLE_DOCS, dest)
     return dest
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 16 MB tmpfs for this test (see tests/disks.py)."""
+    from disks import mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "disk") as disk:
+        yield disk

@@ -10,9 +10,9 @@ Training releases, all annotated by the same guidelines (shared/eval/GUIDELINES.
 - `shared/eval/seed_gold.jsonl` with the demo releases in `sample_docs/`;
 - `training/corpus_gold.jsonl`: further corpus releases annotated for Reviewer; their
   text is read from the corpus archive and checked against the recorded SHA-256;
-- `training/government_gold.jsonl` with `training/government/`: government and
-  news-agency releases written for Reviewer's training.
-The held-out set (`dev_gold.jsonl`) is never read. Takes about 15 minutes on 2 cores.
+- `training/written_gold.jsonl` with `training/written/`: government, news-agency and
+  newswire-style corporate releases written for Reviewer's training.
+The held-out set (`dev_gold.jsonl`) is never read. Takes about 10 minutes on a quiet core.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def all_examples(eval_dir: Path, archive: Path) -> list[Example]:
     ex = folder_examples(eval_dir / "train_gold.jsonl", eval_dir / "train_docs")
     ex += folder_examples(eval_dir / "seed_gold.jsonl", ROOT / "sample_docs")
     ex += corpus_examples(TRAINING / "corpus_gold.jsonl", archive)
-    ex += folder_examples(TRAINING / "government_gold.jsonl", TRAINING / "government")
+    ex += folder_examples(TRAINING / "written_gold.jsonl", TRAINING / "written")
     return ex
 
 
@@ -94,12 +94,13 @@ def main() -> int:
           file=sys.stderr)
     prepared = [prepare(e) for e in examples]
     print(f"features in {time.time() - t0:.0f} s", file=sys.stderr)
-    last = [""]
+    shown = [-1]
 
-    def progress(stage: str, frac: float) -> None:
-        if stage != last[0]:
-            print(f"  {stage} ({time.time() - t0:.0f} s)", file=sys.stderr)
-            last[0] = stage
+    def progress(frac: float) -> None:
+        step = int(frac * 10)
+        if step > shown[0]:
+            print(f"  training {frac:4.0%} ({time.time() - t0:.0f} s)", file=sys.stderr)
+            shown[0] = step
 
     meta = train(prepared, Path(a.out), progress=progress)
     print(json.dumps(meta, indent=2))

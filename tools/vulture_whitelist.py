@@ -69,3 +69,7 @@ names.CHUNK_RE, patterns.WEEKDAYS
 # size and score models with predict (both outside reviewer/)
 from reviewer.core.extract import learned, training
 training._Trainer.on_iteration, training.predict, learned.ModelInfo.trained_on
+
+# logging calls a handler's handleError when a record cannot be written
+from reviewer.core import logs
+logs._PrivateRotatingFileHandler.handleError

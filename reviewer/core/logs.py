@@ -26,10 +26,16 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
             pass
         return stream
 
+    def handleError(self, _record: logging.LogRecord) -> None:
+        # A log that cannot be written (a full disk) must not pour tracebacks onto the
+        # terminal; the failure itself reaches the user through the store's messages.
+        pass
 
-def log_to_data_folder(data_dir: Path, level: int = logging.INFO) -> Path:
+
+def log_to_data_folder(data_dir: Path, level: int = logging.INFO) -> Path | None:
     """Write Reviewer's log records to the data folder's log file (once per process and
-    folder: a later call for another folder moves the log there). Returns its path."""
+    folder: a later call for another folder moves the log there). Returns its path, or
+    None when the folder cannot take a log (a read-only disk): Reviewer runs without."""
     path = Path(data_dir) / LOG_FILE
     root = logging.getLogger("reviewer")
     for handler in list(root.handlers):
@@ -38,7 +44,12 @@ def log_to_data_folder(data_dir: Path, level: int = logging.INFO) -> Path:
                 return path
             root.removeHandler(handler)
             handler.close()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not os.access(path.parent, os.W_OK):
+            raise PermissionError(f"cannot write to {path.parent}")
+    except OSError:
+        return None
     handler = _PrivateRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                           encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -29,7 +29,9 @@ class Block:
     start: int
     end: int
     kind: str = BODY
-    reason: str = ""  # why a block is boilerplate: "about", "contact", "disclaimer", "navigation"
+    # Why a block is boilerplate: "about", "contact", "disclaimer", "navigation", "page"
+    # (a header or footer repeated on the pages of a PDF).
+    reason: str = ""
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class Dateline:
 class Structure:
     title: str = ""
     title_span: tuple[int, int] | None = None
+    #: The lede's first sentence, shortened: what names a release that has no headline.
+    first_sentence: str = ""
     dateline: Dateline | None = None
     blocks: list[Block] = field(default_factory=list)
 
@@ -120,7 +124,8 @@ class Document:
 
     @property
     def title(self) -> str:
-        return self.structure.title
+        """The headline, else the first sentence of the lede ("" for an empty release)."""
+        return self.structure.title or self.structure.first_sentence
 
     @property
     def name(self) -> str:

@@ -33,7 +33,7 @@ class CommandHost(Protocol):
 
     def notify(self, change: ReviewChange) -> None: ...
 
-    def report_failure(self, message: str) -> None: ...
+    def report_failure(self, message: str, details: str = "", kind: str = "") -> None: ...
 
 
 class ReviewCommand(QUndoCommand):
@@ -54,13 +54,21 @@ class ReviewCommand(QUndoCommand):
 
     def _run(self, step: Callable[[], None], failed: str) -> None:
         try:
+            # Before the change: a crash right after it must not leave the search index
+            # behind the review data (the next scan re-indexes what is marked).
+            ops.mark_for_reindex(self.ws, self.change().reindex)
             step()
         except (StoreError, sqlite3.Error) as exc:
             log.warning("%s %s: %s", self.text(), failed, exc)
             self.setObsolete(True)
-            self.host.report_failure(f"{self.text()}: {failed} ({exc})")
+            self.host.report_failure(f"{self.text()}: {failed}. {exc}", self.typed(),
+                                     getattr(exc, "kind", ""))
             return
         self.host.notify(self.change())
+
+    def typed(self) -> str:
+        """What the reviewer typed for this change (shown if it cannot be saved)."""
+        return ""
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -151,6 +159,11 @@ class FactStatusCommand(ReviewCommand):
     def revert(self) -> None:
         ops.restore_fact_status(self.ws, self.doc_id, self.fact.key(), self.previous)
 
+    def typed(self) -> str:
+        parts = [f"Value: {self.value}" if self.value else "",
+                 f"Note: {self.note}" if self.note else ""]
+        return "\n".join(p for p in parts if p)
+
     def change(self) -> ReviewChange:
         return ReviewChange(self.doc_id, facts=True)
 
@@ -176,6 +189,9 @@ class AddNoteCommand(ReviewCommand):
         if self.note is not None:
             self.ws.store.delete_note(self.note.id)
 
+    def typed(self) -> str:
+        return f"Note: {self.body}"
+
     def change(self) -> ReviewChange:
         return ReviewChange(self.doc_id, notes=True)
 
@@ -187,6 +203,9 @@ class EditNoteCommand(ReviewCommand):
 
     def apply(self) -> None:
         self.ws.store.update_note(self.note_id, self.after)
+
+    def typed(self) -> str:
+        return f"Note: {self.after}"
 
     def revert(self) -> None:
         self.ws.store.update_note(self.note_id, self.before)
@@ -235,6 +254,9 @@ class SummaryCommand(ReviewCommand):
 
     def apply(self) -> None:
         self.ws.store.set_summary(self.doc_id, self.after)
+
+    def typed(self) -> str:
+        return f"Summary: {self.after}" if self.after else ""
 
     def revert(self) -> None:
         self.ws.store.set_summary(self.doc_id, self.before)

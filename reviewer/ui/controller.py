@@ -7,7 +7,10 @@ the store the controller brings the open release's view up to date and emits a t
 """
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QUndoStack
@@ -19,7 +22,7 @@ from reviewer.core.review.groups import EntityGroup
 from reviewer.core.review.session import DocumentSession
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.store import Note
+from reviewer.core.store import Note, StoreError
 from reviewer.ui import commands as cmd
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.workers import OpenTask
@@ -27,12 +30,28 @@ from reviewer.ui.workers import OpenTask
 log = logging.getLogger(__name__)
 
 READ_ONLY = "Read-only: another Reviewer holds this data folder."
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reports_store_errors(method: _F) -> _F:
+    """A change whose preparation reads the store: a store error is reported like one
+    from the change itself, never lost in a slot."""
+    @functools.wraps(method)
+    def guarded(self: ReviewController, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError as exc:
+            log.warning("%s failed: %s", method.__name__, exc)
+            self.report_failure(f"Not done: {exc}", "", exc.kind)
+            return None
+    return guarded  # type: ignore[return-value]
 
 
 class ReviewController(QObject):
     opened = Signal(int)  # doc id: `session` and `view` now show this release
     changed = Signal(object)  # ReviewChange, after the store and `view` are up to date
     message = Signal(str)  # a line for the status bar
+    failed = Signal(str, str, str)  # a change not saved: message, what was typed, kind
 
     def __init__(self, ws: Workspace, pool: QThreadPool,
                  parent: QObject | None = None) -> None:
@@ -108,8 +127,9 @@ class ReviewController(QObject):
             self.view = s.view()
         self.changed.emit(change)
 
-    def report_failure(self, message: str) -> None:
+    def report_failure(self, message: str, details: str = "", kind: str = "") -> None:
         self.message.emit(message)
+        self.failed.emit(message, details, kind)
 
     # -- changes -------------------------------------------------------------------------
     def editable(self) -> bool:
@@ -129,36 +149,43 @@ class ReviewController(QObject):
             self.undo_stack.push(cmd.CorrectionCommand(self, session.doc_id, text,
                                                        corrections, reindex))
 
+    @_reports_store_errors
     def label_span(self, start: int, end: int, label: str) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Label “{doc.text[start:end][:30]}” {LABEL_NAMES[label]}",
                           [ops.correction_add(doc, start, end, label)])
 
+    @_reports_store_errors
     def retype(self, ent: Entity, label: str) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Retype “{ent.text[:30]}” as {LABEL_NAMES[label]}",
                           [ops.correction_retype(doc, ent, label)])
 
+    @_reports_store_errors
     def reject(self, ent: Entity) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Reject “{ent.text[:30]}”", [ops.correction_reject(doc, ent)])
 
+    @_reports_store_errors
     def retype_groups(self, groups: list[EntityGroup], label: str) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Retype {groups[0].canonical[:30]} as {LABEL_NAMES[label]}",
                           [ops.correction_retype(doc, m, label) for g in groups
                            for m in g.mentions if m.label != label])
 
+    @_reports_store_errors
     def reject_groups(self, groups: list[EntityGroup]) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Reject {groups[0].canonical[:30]}",
                           [ops.correction_reject(doc, m) for g in groups for m in g.mentions])
 
+    @_reports_store_errors
     def resize(self, ent: Entity, start: int, end: int) -> None:
         doc = self._doc()[0].document
         self._corrections(f"Resize “{ent.text[:30]}” to “{doc.text[start:end][:30]}”",
                           [ops.correction_resize(doc, ent, start, end)])
 
+    @_reports_store_errors
     def label_all(self, needle: str, label: str, scope: str) -> bool:
         """Label every occurrence in the release or the library; False when there was
         nothing left to label."""
@@ -174,11 +201,13 @@ class ReviewController(QObject):
         self._corrections(f"Label all “{needle[:30]}” in {where}", cs, reindex)
         return True
 
+    @_reports_store_errors
     def merge(self, canonical: str, names: list[str], label: str) -> None:
         session = self._doc()[0]
         self.undo_stack.push(cmd.MergeAliasCommand(self, session.doc_id, canonical, names,
                                                    label))
 
+    @_reports_store_errors
     def split(self, group: EntityGroup) -> None:
         session = self._doc()[0]
         if not ops.aliases_of(self.ws, group.canonical):
@@ -187,6 +216,7 @@ class ReviewController(QObject):
         self.undo_stack.push(cmd.SplitAliasCommand(self, session.doc_id, group.canonical,
                                                    group.label))
 
+    @_reports_store_errors
     def set_fact_status(self, fact: Fact, status: str, value: str | None = None,
                         note: str = "") -> None:
         session, view = self._doc()
@@ -195,22 +225,26 @@ class ReviewController(QObject):
             self, session.doc_id, fact, status, value,
             note or (current.note if current is not None else "")))
 
+    @_reports_store_errors
     def add_note(self, text: str, *, target: str = "document", target_key: str = "",
                  start: int | None = None, end: int | None = None) -> None:
         session = self._doc()[0]
         self.undo_stack.push(cmd.AddNoteCommand(self, session.document, text, target=target,
                                                 target_key=target_key, start=start, end=end))
 
+    @_reports_store_errors
     def edit_note(self, note: Note, text: str) -> None:
         stored = self.ws.store.note(note.id)
         if stored is not None and text != stored.text:
             self.undo_stack.push(cmd.EditNoteCommand(self, stored, text))
 
+    @_reports_store_errors
     def delete_note(self, note: Note) -> None:
         stored = self.ws.store.note(note.id)
         if stored is not None:
             self.undo_stack.push(cmd.DeleteNoteCommand(self, stored))
 
+    @_reports_store_errors
     def save_summary(self, text: str | None) -> bool:
         """Store the reviewer's summary (None or blank: back to the generated one);
         False when that changes nothing."""
@@ -222,12 +256,14 @@ class ReviewController(QObject):
         self.undo_stack.push(cmd.SummaryCommand(self, session.doc_id, before, after))
         return True
 
+    @_reports_store_errors
     def set_status(self, status: str) -> None:
         session = self._doc()[0]
         old = self.ws.store.status(session.doc_id)
         if old != status:
             self.undo_stack.push(cmd.StatusCommand(self, session.doc_id, old, status))
 
+    @_reports_store_errors
     def open_next_unreviewed(self) -> None:
         nxt = ops.next_unreviewed(self.ws, self.session.doc_id if self.session else None)
         if nxt is None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from reviewer.core.documents.markdown import Rendering, rendering_of
 from reviewer.core.model import BOILERPLATE, Entity
 from reviewer.core.palette import (
     BOILERPLATE_COLOR,
@@ -99,10 +100,14 @@ class DocumentPane(QPlainTextEdit):
         if new_text:
             self._doc_key = key
             text = "" if view is None else view.document.text
-            self.omap = OffsetMap(text)
+            # A Markdown release is shown as readable text; offsets stay the raw text's.
+            rendering = None if view is None else rendering_of(view.document.path, text)
+            self.omap = OffsetMap(text, rendering)
             self.current = []
             self._sel_cache = {}
-            self.setPlainText(text)
+            self.setPlainText(text if rendering is None else rendering.display)
+            if rendering is not None:
+                self._format_markdown(rendering)
             keep_position = False
         if not keep_position:
             self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -115,6 +120,32 @@ class DocumentPane(QPlainTextEdit):
             self._complete_timer.start()
         else:
             self.refresh_marks()
+
+    def _format_markdown(self, rendering: Rendering) -> None:
+        """Headings larger and bold, strong text bold, emphasis italic: the text's own
+        formats (marks are extra selections drawn over them)."""
+        cur = QTextCursor(self.document())
+        cur.beginEditBlock()
+        size = self.font().pointSizeF()
+        for spans, make in (
+                ([(s, e) for s, e, _ in rendering.headings], None),
+                (rendering.strong, "bold"), (rendering.emphasis, "italic")):
+            for s, e in spans:
+                fmt = QTextCharFormat()
+                if make == "italic":
+                    fmt.setFontItalic(True)
+                else:
+                    fmt.setFontWeight(QFont.Weight.Bold)
+                cur.setPosition(self.omap.to_qt(s))
+                cur.setPosition(self.omap.to_qt(e), _KEEP)
+                cur.mergeCharFormat(fmt)
+        for s, e, level in rendering.headings:
+            fmt = QTextCharFormat()
+            fmt.setFontPointSize(size * (1.45 if level == 1 else 1.25 if level == 2 else 1.1))
+            cur.setPosition(self.omap.to_qt(s))
+            cur.setPosition(self.omap.to_qt(e), _KEEP)
+            cur.mergeCharFormat(fmt)
+        cur.endEditBlock()
 
     def _first_screen_end(self) -> int:
         """Text offset just past the first screen (the text is shown from its start)."""

@@ -195,11 +195,13 @@ class EditActions:
 
     def save_summary(self, text: str) -> None:
         """Store the reviewer's summary (undoable); an empty one reverts to generated."""
-        if self.controller.editable() and not self.controller.save_summary(text):
-            self.presenter.refresh_summary(force=True)  # unchanged: show the stored one
+        # False: unchanged, show the stored one. (None: it could not be saved; what was
+        # typed stays in the box, and the dialog says so.)
+        if self.controller.editable() and self.controller.save_summary(text) is False:
+            self.presenter.refresh_summary(force=True)
 
     def revert_summary(self) -> None:
-        if self.controller.editable() and not self.controller.save_summary(None):
+        if self.controller.editable() and self.controller.save_summary(None) is False:
             self.presenter.refresh_summary(force=True)  # only unsaved typing: generated
 
     def set_status(self, status: str) -> None:

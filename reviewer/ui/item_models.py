@@ -178,7 +178,8 @@ class LibraryModel(_TwoLevelModel):
         if role == DocIdRole:
             return d.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(d.path + (f"\n{d.error}" if d.error else ""))
+            head = f"{d.title}\n" if d.title else ""
+            return plain_tooltip(head + d.path + (f"\n{d.error}" if d.error else ""))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(QColor({"reviewed": "#117733", "in progress": "#996600"}.get(
                 d.status, "#666666")))

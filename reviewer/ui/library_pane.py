@@ -184,8 +184,13 @@ class LibraryPane(QWidget):
         self.tree.setModel(self.library_model)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # The title takes the room; status and count only what they need to show.
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            self.tree.header().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.activated.connect(self._activated)
         self.tree.clicked.connect(self._activated)
 

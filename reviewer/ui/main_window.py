@@ -37,6 +37,7 @@ from reviewer.ui.document_view import DocumentPane
 from reviewer.ui.edits import EditActions
 from reviewer.ui.entity_pane import EntityPane
 from reviewer.ui.export_flow import ExportFlow
+from reviewer.ui.failures import FailureReporter
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.library_sync import LibrarySync
 from reviewer.ui.presenter import ReleasePresenter
@@ -48,6 +49,7 @@ from reviewer.ui.workers import WarmUpTask, worker_pool
 log = logging.getLogger(__name__)
 
 AFTER_SHOW_MS = 50  # the first paint goes before the library's counts, facets and scan
+DATA_FOLDER_CHECK_MS = 2000  # how often the window checks that its data folder is there
 
 
 class MainWindow(QMainWindow):
@@ -64,12 +66,17 @@ class MainWindow(QMainWindow):
         self.settings = Settings(ws.data_dir)
         self.shutdown_done = threading.Event()  # set once the workspace is closed
         self._closing = False
+        #: Why nothing can be saved any more (the data folder went away), once known.
+        self.data_folder_gone: str | None = None
         self.setAcceptDrops(True)
         self.setWindowTitle("Reviewer" + self._read_only_suffix())
         self.load_pool = worker_pool()  # the extractor's warm-up, then each release opened
         self._warm_task: WarmUpTask | None = None
         self.controller = ReviewController(ws, self.load_pool, self)
         self.undo_stack = self.controller.undo_stack
+        self.failures = FailureReporter(self)
+        self.data_folder_timer = QTimer(self, interval=DATA_FOLDER_CHECK_MS)
+        self.data_folder_timer.timeout.connect(self.check_data_folder)
 
         self.library_pane = LibraryPane(ws.searcher)
         self.doc_pane = DocumentPane()
@@ -80,7 +87,7 @@ class MainWindow(QMainWindow):
         for w in (self.library_pane, self.doc_pane, self.entity_pane):
             self.splitter.addWidget(w)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([340, 680, 380])
+        self.splitter.setSizes([420, 620, 360])  # the library wide enough for its titles
         self.setCentralWidget(self.splitter)
         self.status_bar = StatusBar(self.statusBar())
         self.status_combo = QComboBox()
@@ -111,11 +118,43 @@ class MainWindow(QMainWindow):
         self.after_show_timer.timeout.connect(self._after_show)
         self.sync.fill_library(counts=False)
         action_table.set_read_only(self.window_actions, ws.readonly)
+        if not ws.readonly:
+            self.data_folder_timer.start()
         if not self._start_scan:
             self.sync.open_initial()
 
     def _read_only_suffix(self) -> str:
+        if self.data_folder_gone:
+            return " (data folder gone: nothing is saved)"
         return " (read-only)" if self.ws.readonly else ""
+
+    def _not_saved(self, message: str, details: str, kind: str) -> None:
+        if kind == "vanished":
+            self.check_data_folder()
+            if self.data_folder_gone:
+                return  # the dialog says it all
+        self.failures.not_saved(message, details, kind)
+        if self.view is not None:  # the combo shows what is stored, not what was asked
+            self.status_combo.setCurrentText(self.view.status)
+
+    def check_data_folder(self) -> None:
+        """Stop saving, with a message, once the data folder is deleted or moved: SQLite
+        would otherwise go on "saving" into a deleted file."""
+        if self.data_folder_gone or self._closing:
+            return
+        gone = self.ws.check_data_folder()
+        if gone is None:
+            return
+        self.data_folder_gone = gone
+        self.data_folder_timer.stop()
+        log.error("data folder gone: %s", gone)
+        action_table.set_read_only(self.window_actions, True)
+        self.sync.stop()
+        self.setWindowTitle(self.windowTitle().split(" (")[0] + self._read_only_suffix())
+        self.failures.error(
+            "Data folder gone",
+            gone.replace("this change was not saved. ", "") + "\n\nThe window stays open "
+            "so you can read and copy what is on screen; changes are not accepted.")
 
     # -- construction --------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -160,6 +199,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.controller.message.connect(self.status_bar.show_message)
+        self.controller.failed.connect(self._not_saved)
         self.presenter.shown.connect(self.documentShown)
         self.presenter.titleChanged.connect(
             lambda t: self.setWindowTitle(f"{t} — Reviewer{self._read_only_suffix()}"))
@@ -302,6 +342,7 @@ class MainWindow(QMainWindow):
         for part in (self.controller, self.presenter, self.sync, self.exporter):
             part.stop()
         self.after_show_timer.stop()
+        self.data_folder_timer.stop()
         self.hide()
         reindex = self.sync.take_pending_reindex()
         pools = [self.scans.pool, self.exports.pool, self.load_pool,

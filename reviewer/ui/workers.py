@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from reviewer.core.documents.loaders import LoadError
+from reviewer.core.documents.markdown import rendering_of
 from reviewer.core.search import Library, ScanReport
 from reviewer.core.store import StoreError
 
@@ -380,6 +381,7 @@ class OpenTask(QRunnable):
                 return
             session = DocumentSession(self.ws, self.doc_id, doc)
             view = session.view()
+            rendering_of(doc.path, doc.text)  # Markdown's readable form, off the GUI thread
         except (LoadError, KeyError, OSError, StoreError, sqlite3.Error) as exc:
             log.info("release %s cannot be opened: %s", self.doc_id, exc)
             self.signals.failed.emit(str(exc))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -73,6 +74,58 @@ def test_invalid_utf8_falls_back(tmp_path: Path) -> None:
     doc = load(write(tmp_path, "a.txt", data))
     assert doc.text.startswith("naÃ¯ve ")  # cp1252 reading of the UTF-8 bytes
     assert doc.warnings and "not valid UTF-8" in doc.warnings[0]
+
+
+# Releases in the legacy encodings of their languages, as wires and ministries still
+# publish them: each must read as its own script, never as cp1252 mojibake.
+NON_LATIN = {
+    "russian-cp1251": ("cp1251", "МОСКВА, 27 мая 2021 г. – Министр иностранных дел России "
+                                 "Сергей Лавров встретился сегодня с делегацией АСЕАН.\n"
+                                 "Стороны обсудили сотрудничество в области торговли.\n"),
+    "japanese-shift-jis": ("shift_jis", "東京、2021年5月27日、日本政府は本日、ASEAN諸国との経済"
+                                        "協力に関する新たな枠組みを発表した。\n茂木外務大臣は"
+                                        "記者会見で次のように述べた。\n"),
+    "chinese-gb18030": ("gb18030", "北京，2021年5月27日——中国外交部今天宣布，将与东盟国家加强在"
+                                   "贸易、能源和数字经济领域的合作。\n王毅外长在记者会上表示。\n"),
+    "greek-iso-8859-7": ("iso8859_7", "ΑΘΗΝΑ, 27 Μαΐου 2021 - Ο Υπουργός Εξωτερικών της "
+                                      "Ελλάδας συναντήθηκε σήμερα με αντιπροσωπεία της ASEAN.\n"
+                                      "Συζήτησαν τη συνεργασία στον τομέα του εμπορίου.\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NON_LATIN))
+def test_non_latin_legacy_encodings_are_detected(tmp_path: Path, name: str) -> None:
+    encoding, text = NON_LATIN[name]
+    doc = load(write(tmp_path, f"{name}.txt", text.encode(encoding)))
+    assert doc.text == text
+    assert len(doc.warnings) == 1 and doc.warnings[0].endswith("(detected): not valid UTF-8")
+
+
+def test_utf16le_japanese_without_bom_is_text_not_binary(tmp_path: Path) -> None:
+    text = NON_LATIN["japanese-shift-jis"][1] * 3
+    doc = load(write(tmp_path, "ja.txt", text.encode("utf-16-le")))
+    assert doc.text == text
+    assert doc.warnings == []
+
+
+def test_binary_with_nuls_is_still_binary(tmp_path: Path) -> None:
+    import random
+
+    with pytest.raises(LoadError, match="binary file"):  # reads as CJK, is not text
+        load(write(tmp_path, "pattern.txt", b"\x00\x01\x02binary\x00" * 200))
+    rng = random.Random(7)
+    for n in range(20):
+        data = bytes(rng.randrange(256) for _ in range(4096))
+        with pytest.raises(LoadError, match="binary file"):
+            load(write(tmp_path, f"noise{n}.txt", b"\x00\x00" + data))
+
+
+def test_western_legacy_text_stays_cp1252(tmp_path: Path) -> None:
+    text = ("JAKARTA, 27 May 2021 – The ministers said “we agree” on the café’s naïve "
+            "résumé; Zürich and São Paulo will host the next rounds. ") * 3
+    doc = load(write(tmp_path, "fr.txt", text.encode("cp1252")))
+    assert doc.text == text
+    assert doc.warnings == ["decoded as cp1252: not valid UTF-8"]
 
 
 def test_declared_charset_used_for_fallback() -> None:
@@ -148,10 +201,14 @@ def test_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_vanished_between_stat_and_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = write(tmp_path, "a.txt", b"hello")
 
-    def gone(*args: object, **kwargs: object) -> None:
-        raise FileNotFoundError
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "open", gone)
+    def gone(path: str, *args: object, **kwargs: object) -> int:
+        if os.fspath(path) == str(p):
+            raise FileNotFoundError
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", gone)
     with pytest.raises(LoadError, match="vanished"):
         load(p)
 
@@ -163,9 +220,10 @@ def test_long_single_line_is_fine(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".markdown", ".docx", ".html", ".htm",
+                                  ".pdf")
     assert is_supported("x/Release.DOCX") and is_supported(Path("a.htm"))
-    assert not is_supported("a.pdf")
+    assert is_supported("scan.PDF") and not is_supported("a.rtf")
 
 
 # ----------------------------------------------------------------------------- html
@@ -202,9 +260,45 @@ def test_html_title_fallback_and_meta_charset(tmp_path: Path) -> None:
 
 
 def test_html_malformed_does_not_raise() -> None:
-    text, title = html_to_text("<p>a<div>b</p></span><<<>>c</td><script>never closed")
+    text, title, _ = html_to_text("<p>a<div>b</p></span><<<>>c</td><script>never closed")
     assert "a" in text and "b" in text
     assert "never closed" not in text
+
+
+def test_html_head_never_closed_and_no_body_keeps_the_text(tmp_path: Path) -> None:
+    """A <head> without </head> and no <body> once hid the whole page."""
+    page = ("<html><head><meta charset='utf-8'><title>Harbour Festival</title>\n"
+            "<h1>Harbour Festival Opens</h1>\n<p>HANOI, 3 June 2024 – The fair opened.</p>")
+    doc = load(write(tmp_path, "a.html", page.encode()))
+    assert doc.text == "Harbour Festival Opens\nHANOI, 3 June 2024 – The fair opened."
+    assert doc.title == "Harbour Festival Opens"
+
+
+def test_html_svg_title_is_not_the_page_title() -> None:
+    page = ("<html><head><title>Harbour Festival</title></head><body>"
+            "<svg viewBox='0 0 10 10'><title>share icon</title><path d='M0 0'/></svg>"
+            "<p>The fair opened.</p></body></html>")
+    text, title, _ = html_to_text(page)
+    assert title == "Harbour Festival"
+    assert text == "The fair opened."
+
+
+def test_html_title_is_unescaped_once() -> None:
+    text, title, _ = html_to_text("<title>Q&amp;amp;A: &amp;lt;b&amp;gt; tags</title><p>x</p>")
+    assert title == "Q&amp;A: &lt;b&gt; tags"
+    text, _, _ = html_to_text("<p>AT&amp;amp;T &lt;not a tag&gt;</p>")
+    assert text == "AT&amp;T <not a tag>"
+
+
+def test_html_deep_nesting(tmp_path: Path) -> None:
+    deep = "<div>" * 1500 + "deep text" + "</div>" * 1500
+    text, _, _ = html_to_text("<p>before</p>" + deep + "<p>after</p>")
+    assert text == "before\ndeep text\nafter"
+    # Deeper than any browser's page: what was read is kept, and the loss is reported.
+    hostile = "<p>before</p>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "<p>after</p>"
+    doc = load(write(tmp_path, "deep.html", hostile.encode()))
+    assert doc.text.startswith("before")
+    assert doc.warnings == ["HTML nested too deeply: the text after that point is missing"]
 
 
 # ----------------------------------------------------------------------------- docx
@@ -273,3 +367,96 @@ def test_docx_broken_xml(tmp_path: Path) -> None:
     data = zip_bytes({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"})
     with pytest.raises(LoadError, match=r"not a valid \.docx file"):
         load(write(tmp_path, "a.docx", data))
+
+
+# ----------------------------------------------------------------------------- pdf
+
+def test_pdf_text_paragraphs_pages_and_furniture(tmp_path: Path) -> None:
+    from pdf_maker import make_pdf, release_pages
+
+    doc = load(write(tmp_path, "release.pdf", make_pdf(release_pages())))
+    header = "Ministry of Foreign Affairs of Japan - Press Release"
+    assert doc.text.split("\n") == [
+        header,
+        "Japan and ASEAN Agree on a Clean Energy Forum",
+        # lines of a paragraph joined; a hyphen at a line end keeps its word whole
+        "TOKYO, 27 May 2021 - Foreign Minister Motegi Toshimitsu met the ASEAN "
+        "Secretary-General Dato Lim Jock Hoi in Tokyo today and agreed to hold the "
+        "first ASEAN-Japan Clean Energy Forum in Jakarta in October.",
+        "The two sides welcomed the progress of 97% of the action lines of the Plan and "
+        "pledged USD 5 million for energy projects in the region, to be managed by the "
+        "Japan-ASEAN Integration Fund over the next three",
+        "www.mofa.go.jp | Page 1 of 2",
+        header,
+        "years.",  # the page break is a paragraph break
+        "Media contact: press@mofa.go.jp",
+        "www.mofa.go.jp | Page 2 of 2",
+    ]
+    assert doc.warnings == []
+    st = doc.structure
+    # The letterhead on every page is boilerplate, never the title.
+    assert doc.title == "Japan and ASEAN Agree on a Clean Energy Forum"
+    assert st.dateline is not None and st.dateline.iso == "2021-05-27"
+    pages = [doc.text[b.start:b.end] for b in st.blocks if b.reason == "page"]
+    assert pages == [header, "www.mofa.go.jp | Page 1 of 2", header,
+                     "www.mofa.go.jp | Page 2 of 2"]
+    assert st.is_boilerplate(doc.text.index("www.mofa.go.jp"))
+    assert not st.is_boilerplate(doc.text.index("The two sides"))
+
+
+def test_pdf_offsets_are_exact_for_search_and_entities(tmp_path: Path) -> None:
+    from pdf_maker import make_pdf, release_pages
+
+    from reviewer.core.analysis import analyse as extract_document
+
+    path = write(tmp_path, "release.pdf", make_pdf(release_pages()))
+    doc = load(path)
+    assert loaders.load_text(path) == doc.text  # snippets and highlights read the same text
+    extraction, _ = extract_document(doc, None)
+    names = {e.text for e in extraction.entities}
+    assert {"Motegi Toshimitsu", "Tokyo", "Jakarta"} <= names
+    for e in extraction.entities:
+        assert doc.text[e.start:e.end] == e.text
+
+
+def test_pdf_without_a_text_layer_says_so(tmp_path: Path) -> None:
+    from pdf_maker import Page, make_pdf
+
+    scanned = make_pdf([Page(image=True), Page(image=True)])
+    with pytest.raises(LoadError, match=r"^no text layer \(scanned\?\)"):
+        load(write(tmp_path, "scan.pdf", scanned))
+
+
+def test_pdf_with_a_scanned_page_is_loaded_with_a_warning(tmp_path: Path) -> None:
+    from pdf_maker import Page, make_pdf
+
+    pages = [Page().text(72, 700, 11, "HANOI, 3 June 2024 - The fair opened today."),
+             Page(image=True)]
+    doc = load(write(tmp_path, "mixed.pdf", make_pdf(pages)))
+    assert doc.text == "HANOI, 3 June 2024 - The fair opened today."
+    assert doc.warnings == ["no text layer on page 2 (scanned?)"]
+
+
+def test_pdf_password_protected_or_broken(tmp_path: Path) -> None:
+    from pdf_maker import Page, make_pdf
+
+    locked = make_pdf([Page().text(72, 700, 11, "Secret text")], password_protected=True)
+    with pytest.raises(LoadError, match="^the PDF is password-protected$"):
+        load(write(tmp_path, "locked.pdf", locked))
+    with pytest.raises(LoadError, match=r"^not a valid PDF file"):
+        load(write(tmp_path, "fake.pdf", b"%PDF-1.4 this is not really a PDF"))
+    with pytest.raises(LoadError, match=r"^not a valid PDF file"):
+        load(write(tmp_path, "cut.pdf", make_pdf([Page().text(72, 700, 11, "x")])[:120]))
+
+
+def test_pdfs_load_from_several_threads_at_once(tmp_path: Path) -> None:
+    """PDFium is not thread-safe: a scan and the window's loader may read PDFs at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pdf_maker import make_pdf, release_pages
+
+    path = write(tmp_path, "release.pdf", make_pdf(release_pages()))
+    expected = load(path).text
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda _: load(path).text, range(40)))
+    assert texts == [expected] * 40

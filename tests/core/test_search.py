@@ -127,3 +127,14 @@ def test_fragments_cut_at_word_boundaries() -> None:
     assert a <= spans[0][0] and b >= spans[0][1]
     assert a == 0 or text[a - 1] == " "
     assert b == len(text) or text[b] == " "
+
+
+def test_title_query_finds_a_release_that_starts_with_its_dateline(indexed) -> None:
+    """Such releases were titled by their file name, so `title:forum` missed the Forum."""
+    ws, docs = indexed
+    result = ws.searcher.search("title:forum")
+    assert "000_f7c1be859b819757.txt" in _names(result)
+    hit = next(h for h in result.hits if h.path.endswith("000_f7c1be859b819757.txt"))
+    assert hit.title.startswith("The 36th ASEAN-Japan Forum held virtually today")
+    stored = ws.store.document_by_path(str(docs / "000_f7c1be859b819757.txt"))
+    assert stored is not None and stored.title == hit.title

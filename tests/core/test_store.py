@@ -40,12 +40,13 @@ def test_migration_runs_once_and_backs_up_first(tmp_path: Path, monkeypatch) -> 
     extra = "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT)"
     monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, extra])
     s = ReviewStore(path)
-    assert s.version == len(store_mod.MIGRATIONS)
+    n = len(store_mod.MIGRATIONS)
+    assert s.version == n
     assert [n.text for n in s.notes(doc)] == ["keep me"]
-    backups = list((tmp_path / "backups").glob("*before-migration-2*"))
+    backups = list((tmp_path / "backups").glob(f"*before-migration-{n}*"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == n - 1
     s.close()
     ReviewStore(path)  # opening again migrates nothing and takes no new backup
     assert len(list((tmp_path / "backups").glob("*before-migration*.sqlite3"))) == 1

@@ -276,3 +276,67 @@ def test_linear_time() -> None:
                   repeat=3)
     assert_linear(lambda n: analyse("Acme " + "a" * (n // 2) + " " + "word@ (x) - " * (n // 24)),
                   250_000, "one long line", repeat=3)
+
+
+# --------------------------------------------------------------------------- titles
+
+def test_release_without_headline_is_titled_by_its_first_sentence() -> None:
+    """A release that starts with its dateline was titled by its file name (a hash)."""
+    from pathlib import Path
+
+    from reviewer.core.documents.loaders import load
+
+    sample = Path(__file__).resolve().parents[2] / "sample_docs" / "000_f7c1be859b819757.txt"
+    doc = load(sample)
+    assert doc.structure.title == "" and doc.structure.title_span is None
+    assert doc.title == ("The 36th ASEAN-Japan Forum held virtually today reaffirmed the "
+                         "commitments of both sides to further…")
+
+
+def test_first_sentence_title_stops_at_the_sentence_not_at_abbreviations() -> None:
+    text = ("WASHINGTON, May 3, 2024 /PRNewswire/ -- Dr. Jane Smith of Acme Inc. joins "
+            "the U.S. board. She starts on Monday.\n")
+    st = analyse(text)
+    assert st.first_sentence == "Dr. Jane Smith of Acme Inc. joins the U.S. board."
+
+
+def test_a_headline_stays_the_title() -> None:
+    st = analyse("Harbour Festival Opens\n\nHANOI, 3 June 2024 – The fair opened today.\n")
+    assert st.title == "Harbour Festival Opens" and st.first_sentence == ""
+
+
+# --------------------------------------------------------------------------- tables
+
+def test_docx_table_is_body_not_boilerplate(tmp_path) -> None:
+    """Short "|"-separated cells look like a site menu; in a .docx they are a table."""
+    import docx
+
+    from reviewer.core.documents.loaders import load
+
+    d = docx.Document()
+    d.add_paragraph("Japan Pledges Support for the Clean Energy Fund")
+    d.add_paragraph("TOKYO, 27 May 2021 – Japan announced its contributions today.")
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Country", "Amount", "Year"), ("Japan", "$5 million", "2021"),
+                             ("Korea", "$2 million", "2022")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("Home | News | Contact")  # a real menu line outside the table
+    d.save(str(tmp_path / "a.docx"))
+    doc = load(tmp_path / "a.docx")
+    kinds = {doc.text[b.start:b.end]: b.kind for b in doc.structure.blocks}
+    assert kinds["Country | Amount | Year"] == "body"
+    assert kinds["Japan | $5 million | 2021"] == "body"
+    assert kinds["Home | News | Contact"] == "boilerplate"
+
+
+def test_markdown_table_is_body_not_boilerplate(tmp_path) -> None:
+    from reviewer.core.documents.loaders import load
+
+    (tmp_path / "a.md").write_text(
+        "# Japan Pledges Support\n\nTOKYO, 27 May 2021 – Japan announced its pledges.\n\n"
+        "| Country | Amount |\n|---|---|\n| Japan | $5 million |\n", encoding="utf-8")
+    doc = load(tmp_path / "a.md")
+    kinds = {doc.text[b.start:b.end]: b.kind for b in doc.structure.blocks}
+    assert kinds["| Japan | $5 million |"] == "body"
+    assert kinds["| Country | Amount |"] == "body"

@@ -71,3 +71,4 @@ def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60.0) -> None:
             proc.kill()
             raise AssertionError("child never signalled")
         time.sleep(0.02)
+

@@ -5,9 +5,15 @@ hostile file goes through a real scan and through `reviewer index`.
 """
 from __future__ import annotations
 
+import io
 import os
+import re
+import tracemalloc
+import zipfile
+import zlib
 from pathlib import Path
 
+import docx
 import pytest
 from rel_helpers import HOSTILE_HTML, docx_bytes, docx_with_doctype, zip_bytes
 
@@ -161,14 +167,14 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path: Path,
     p = tmp_path / "huge.txt"
     with open(p, "wb") as fh:
         fh.truncate(50 * 1024 * 1024)
-    opened: list[Path] = []
-    real_open = Path.open
+    opened: list[str] = []
+    real_open = os.open
 
-    def spy(self: Path, *a, **k):
-        opened.append(self)
-        return real_open(self, *a, **k)
+    def spy(path, *a, **k):
+        opened.append(os.fspath(path))
+        return real_open(path, *a, **k)
 
-    monkeypatch.setattr(Path, "open", spy)
+    monkeypatch.setattr(os, "open", spy)
     with pytest.raises(loaders.LoadError, match=r"^file too large \(50\.0 MB; limit 20 MB\)$"):
         loaders.load(p)
     assert opened == []  # refused on its size, never read into memory
@@ -178,14 +184,15 @@ def test_file_that_grows_past_the_limit_after_stat_is_refused(tmp_path: Path,
                                                                monkeypatch) -> None:
     p = tmp_path / "growing.txt"
     p.write_bytes(b"small")
-    real_open = Path.open
+    real_open = os.open
 
-    def grow_then_open(self: Path, *a, **k):
-        with real_open(self, "ab") as fh:
-            fh.truncate(loaders.MAX_BYTES + 5 * 1024 * 1024)
-        return real_open(self, *a, **k)
+    def grow_then_open(path, *a, **k):
+        if os.fspath(path) == str(p):
+            with open(p, "ab") as fh:
+                fh.truncate(loaders.MAX_BYTES + 5 * 1024 * 1024)
+        return real_open(path, *a, **k)
 
-    monkeypatch.setattr(Path, "open", grow_then_open)
+    monkeypatch.setattr(os, "open", grow_then_open)
     with pytest.raises(loaders.LoadError, match="file too large"):
         loaders.load(p)
 
@@ -244,14 +251,14 @@ def test_symlink_loops_and_dangling_links_are_reported(data_dir: Path, samples: 
 def test_unreadable_file_is_reported(data_dir: Path, samples: Path, monkeypatch) -> None:
     secret = samples / "secret.txt"
     secret.write_text(TEXT, encoding="utf-8")  # root reads anything: simulate the refusal
-    real_open = Path.open
+    real_open = os.open
 
-    def guarded(self: Path, *a, **k):
-        if self.name == "secret.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *a, **k)
+    def guarded(path, *a, **k):
+        if Path(path).name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *a, **k)
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)
     with Workspace(data_dir) as ws:
         ws.library.add_paths([samples])
         report = ws.library.scan()
@@ -337,3 +344,99 @@ def test_file_rewritten_while_being_read_is_picked_up_next_scan(data_dir: Path,
         assert not ws.searcher.search("oldversionword").hits
         rec = ws.store.document_by_path(str(victim))
         assert (rec.size, rec.mtime_ns) == (victim.stat().st_size, victim.stat().st_mtime_ns)
+
+
+# --------------------------------------------------------------------------- .docx parts
+
+def _docx_plus(extra: dict[str, bytes], *paragraphs: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes(*paragraphs)))
+    parts = {n: src.read(n) for n in src.namelist()}
+    parts.update(extra)
+    return zip_bytes(parts)
+
+
+def test_docx_media_is_never_decompressed_or_loaded() -> None:
+    """A 4 MB .docx whose image decompresses to gigabytes once took 8 GB to index. Its
+    media are neither decompressed nor read now: memory stays that of the text."""
+    huge_image = b"\0" * (120 * 1024 * 1024)  # 120 MB of image data, ~120 KB compressed
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes("Harbour Festival",
+                                                "HANOI, 3 June 2024 – It opened.")))
+    rels = src.read("word/_rels/document.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/image" Target="media/image1.png"/></Relationships>')
+    types = src.read("[Content_Types].xml").replace(
+        b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>')
+    data = _docx_plus({"word/media/image1.png": huge_image, "[Content_Types].xml": types,
+                       "word/_rels/document.xml.rels": rels}, "Harbour Festival",
+                      "HANOI, 3 June 2024 – It opened.")
+    del huge_image
+    assert len(data) < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        doc = loaders.load_bytes(data, "photo.docx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc.text == "Harbour Festival\nHANOI, 3 June 2024 – It opened."
+    assert peak < 40 * 1024 * 1024
+
+
+def test_docx_with_a_real_picture_still_loads(tmp_path: Path) -> None:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (len(body).to_bytes(4, "big") + kind + body
+                + zlib.crc32(kind + body).to_bytes(4, "big"))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", bytes.fromhex("00000008000000080800000000"))
+           + chunk(b"IDAT", zlib.compress((b"\x00" + b"\x80" * 8) * 8)) + chunk(b"IEND", b""))
+    (tmp_path / "dot.png").write_bytes(png)
+    d = docx.Document()
+    d.add_paragraph("Harbour Festival")
+    d.add_picture(str(tmp_path / "dot.png"))
+    d.add_paragraph("HANOI, 3 June 2024 – It opened.")
+    bio = io.BytesIO()
+    d.save(bio)
+    doc = loaders.load_bytes(bio.getvalue(), "picture.docx")
+    assert doc.text == "Harbour Festival\n\nHANOI, 3 June 2024 – It opened."
+
+
+def test_every_xml_part_counts_at_its_real_size() -> None:
+    """Many parts each far below the limit add up: the total decompressed is what counts,
+    whatever the zip headers say."""
+    parts = {f"customXml/item{i}.xml": b"<a>" + b" " * (6 * 1024 * 1024) + b"</a>"
+             for i in range(10)}
+    with pytest.raises(loaders.LoadError, match="over 50 MB: possible zip bomb"):
+        loaders.load_bytes(_docx_plus(parts, "Body"), "many.docx")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_utf16_doctype_in_a_docx_is_refused(encoding: str) -> None:
+    """The billion-laughs and XXE .docx in UTF-16: a byte search for `<!DOCTYPE` misses
+    it; the check reads the decoded XML."""
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes("Body text")))
+    parts = {n: src.read(n) for n in src.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    head, _, rest = xml.partition("?>")
+    head = re.sub(r"encoding=['\"]UTF-8['\"]", "encoding='UTF-16'", head)
+    assert "UTF-16" in head
+    laughs = ('<!DOCTYPE w [<!ENTITY a "haha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY x SYSTEM "file:///etc/passwd">]>')
+    body = head + "?>" + laughs + rest
+    bom = b"\xff\xfe" if encoding == "utf-16-le" else b"\xfe\xff"
+    raw = body.encode(encoding) if encoding == "utf-16" else bom + body.encode(encoding)
+    assert b"<!DOCTYPE" not in raw
+    parts["word/document.xml"] = raw
+    with pytest.raises(loaders.LoadError,
+                       match=r"^not a valid \.docx file \(contains a DTD or entity "
+                             r"declarations, refused for safety\)$"):
+        loaders.load_bytes(zip_bytes(parts), "laughs.docx")
+
+
+def test_xml_part_in_another_encoding_is_refused() -> None:
+    src = zipfile.ZipFile(io.BytesIO(docx_bytes("Body text")))
+    parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = re.sub(rb"encoding=['\"]UTF-8['\"]", b"encoding='UTF-7'",
+                                        parts["word/document.xml"])
+    assert b"UTF-7" in parts["word/document.xml"]
+    with pytest.raises(loaders.LoadError, match="unsupported encoding"):
+        loaders.load_bytes(zip_bytes(parts), "utf7.docx")

@@ -154,3 +154,117 @@ def test_kill_during_corrections_keeps_every_confirmed_one(data_dir: Path,
             # At most the one write in flight at the kill may be there unconfirmed.
             assert len(stored_c - confirmed_c) + len(stored_n - confirmed_n) <= attempt * 2 + 1
             assert ws.index.doc_count() == 5
+
+
+LABELLER = r"""
+import sys, time
+from PySide6.QtWidgets import QApplication
+from reviewer.core.review.workspace import Workspace
+from reviewer.ui.controller import ReviewController
+from reviewer.ui.workers import worker_pool
+
+app = QApplication([])
+ws = Workspace(sys.argv[1])
+ctl = ReviewController(ws, worker_pool())
+ctl.open(int(sys.argv[2]))
+while ctl.view is None:
+    app.processEvents()
+text = ctl.view.document.text
+s = text.index("Senior Officials")
+ctl.label_span(s, s + len("Senior Officials"), "EVENT")   # as the label key does
+print("confirmed", flush=True)
+time.sleep(120)   # the window would re-index 0.6 s later: killed before
+"""
+
+
+def test_kill_right_after_a_correction_reindexes_at_next_start(data_dir: Path,
+                                                               samples: Path) -> None:
+    with Workspace(data_dir) as ws:
+        ws.library.add_paths([samples])
+        ws.library.scan()
+        doc_id = ws.doc_id_for_path(samples / "000_f7c1be859b819757.txt")
+        assert ws.searcher.search('event:"senior officials"').hits == []
+    proc = start_script(LABELLER, str(data_dir), str(doc_id))
+    assert proc.stdout.readline().strip() == "confirmed", proc.stderr.read()
+    kill(proc)
+    with Workspace(data_dir) as ws:  # the next start: its first scan
+        assert ws.store.pending_reindex()[0] == [doc_id]
+        report = ws.library.scan()
+        assert report.updated == 1 and report.unchanged == 4
+        hits = ws.searcher.search('event:"senior officials"').hits
+        assert [h.doc_id for h in hits] == [doc_id]
+        assert ws.store.pending_reindex()[0] == []
+        assert ws.library.scan().unchanged == 5  # and it stays settled
+
+
+SCANNER = r"""
+import multiprocessing, sys
+from reviewer.core.review.workspace import Workspace
+
+multiprocessing.set_start_method("spawn", force=True)   # as the GUI starts its workers
+ws = Workspace(sys.argv[1])
+ws.library.add_paths([sys.argv[2]])
+ws.library.scan(workers=2)
+"""
+
+
+def _marked_processes(mark: str) -> set[int]:
+    found = set()
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            if mark.encode() in (p / "environ").read_bytes():
+                found.add(int(p.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.parametrize("delay", [0.1, 0.3])
+def test_scan_workers_do_not_outlive_a_killed_app(delay: float, data_dir: Path,
+                                                  tmp_path: Path) -> None:
+    import uuid
+
+    folder = tmp_path / "releases"
+    make_releases(folder, 40)
+    mark = f"REVIEWER_TEST_MARK={uuid.uuid4()}"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           mark.split("=")[0]: mark.split("=")[1]}
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", SCANNER, str(data_dir), str(folder)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_marked_processes(mark) - {proc.pid}) < 2:  # both workers are starting
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(delay)  # the workers are loading Reviewer's modules: not ready yet
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while _marked_processes(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _marked_processes(mark)
+    for pid in left:  # never leave them behind, whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert left == set()
+
+
+def test_crash_harness_reports_no_loss() -> None:
+    """`python -m benchmarks crash` (here with 3 kills; the figure in docs/RELIABILITY.md
+    comes from 50): real kills of a real writer, then its checks."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "crash", "--kills", "3"],
+                       cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                       text=True, timeout=600,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert r.returncode == 0, r.stdout + r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    assert last.startswith("crash: 3 kills, ") and last.endswith(" confirmed writes, 0 lost")
+    assert int(last.split(", ")[1].split()[0]) > 0

@@ -47,7 +47,8 @@ def test_corrupt_store_error_names_the_newest_backup(data_dir: Path, samples: Pa
         Workspace(data_dir)
     msg = str(info.value)
     assert f"The review store {store} is damaged" in msg
-    assert f"It was left untouched; the newest backup is {backups[0]}." in msg
+    assert f"It was left untouched. The newest verified backup is {backups[0]} (taken " in msg
+    assert "0 releases, 0 corrections, 0 notes)" in msg  # taken at the day's first start
     assert store.read_bytes() == damaged  # never silently replaced
     # The backup is a complete, openable store.
     assert sqlite3.connect(backups[0]).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -57,7 +58,7 @@ def test_corrupt_store_without_backup_says_so(tmp_path: Path) -> None:
     path = tmp_path / "review.sqlite3"
     path.write_bytes(b"not a database at all" * 300)
     with pytest.raises(StoreError, match=re.escape(
-            f"no backup was found in {tmp_path / 'backups'}.")):
+            f"No verified backup was found in {tmp_path / 'backups'}.")):
         ReviewStore(path)
 
 
@@ -68,7 +69,8 @@ def test_cli_reports_a_corrupt_store_with_its_backup(data_dir: Path, samples: Pa
     capsys.readouterr()
     assert main(["search", "ASEAN", "--data-dir", str(data_dir)]) == 2
     err = capsys.readouterr().err
-    assert "damaged" in err and "the newest backup is" in err and "Traceback" not in err
+    assert "damaged" in err and "The newest verified backup is" in err
+    assert "Traceback" not in err
 
 
 def _truncate_toc(index: Path) -> None:

@@ -142,7 +142,8 @@ def test_second_instance_opens_read_only(window, open_window, qtbot) -> None:
 def test_first_start_opens_the_bundled_samples(tmp_path, open_window,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     w = open_window(tmp_path / "fresh")
-    assert w.ws.store.folders() == [str((ROOT / "sample_docs").resolve())]
+    # a copy in the data folder: a reinstall neither re-indexes nor orphans it
+    assert w.ws.store.folders() == [str((tmp_path / "fresh" / "demo-releases").resolve())]
     assert len(w.ws.store.documents()) == 5
     assert w.view is not None
 

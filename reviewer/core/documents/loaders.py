@@ -7,21 +7,23 @@ fetches anything and never runs code from the file.
 from __future__ import annotations
 
 import codecs
-import html
 import io
 import logging
 import os
 import re
+import stat
+import unicodedata
 import zipfile
 import zlib
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from reviewer.core.documents.structure import analyse
+from reviewer.core.documents.pdf import PdfError, pdf_text
+from reviewer.core.documents.structure import Layout, analyse
 from reviewer.core.model import Document
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".docx", ".html", ".htm",
+                                       ".pdf")
 
 #: Files larger than this are refused (a release is a few KB; this guards memory and time).
 log = logging.getLogger(__name__)
@@ -79,6 +81,50 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.1 * len(sample)
 
 
+# Categories no text is made of: unassigned, private use, surrogates, and controls other
+# than the usual whitespace.
+_NOT_TEXT = frozenset(("Cn", "Co", "Cs"))
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\x0b\x0c\x1b")
+
+
+def _plausible_text(text: str) -> bool:
+    """Whether decoded text reads as text: binary data decoded as UTF-16 gives a scatter of
+    unassigned and private-use characters and controls; real text has (almost) none."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return False
+    bad = 0
+    for ch in sample:
+        if (ch < " " and ch not in _WHITESPACE_CONTROLS
+                or ch > "~" and unicodedata.category(ch) in _NOT_TEXT):
+            bad += 1
+    return bad <= len(sample) // 200
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-16 text without a byte-order mark that is not mostly ASCII
+    (Japanese, Chinese, Russian, ...), whose NULs fail the ASCII sniff: charset-normalizer
+    must read it as UTF-16 and the text must be plausible (binary data with NULs must
+    stay binary)."""
+    from charset_normalizer import from_bytes  # local import: needed for such files only
+
+    if len(data) % 2:
+        return None
+    try:
+        best = from_bytes(data[:_SAMPLE * 4]).best()
+    except Exception:  # noqa: BLE001 - a detector failure is only a missed guess
+        log.debug("charset detection failed", exc_info=True)
+        return None
+    enc = _codec(best.encoding) if best is not None else None
+    if enc not in ("utf-16-le", "utf-16-be"):
+        return None
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+    return (text, enc) if _plausible_text(text) else None
+
+
 def _codec(name: str | None) -> str | None:
     if not name:
         return None
@@ -88,12 +134,67 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+_WORD_RE = re.compile(r"\w+")
+_IDEOGRAPHIC = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "HALFWIDTH", "FULLWIDTH")
+
+
+def _reads_as_non_latin(text: str) -> bool:
+    """Whether `text` reads as a non-Latin script: most letters outside ASCII belong to
+    another script, and words do not glue Latin letters to Cyrillic or Greek ones (which
+    is what a few accented Latin letters read in the wrong code page look like)."""
+    letters = other = 0
+    mixed = foreign_words = 0
+    for m in _WORD_RE.finditer(text[:_SAMPLE * 4]):
+        word = m.group()
+        if word.isascii():
+            continue
+        has_ascii = has_alphabetic = False
+        for ch in word:
+            if ch <= "\x7f":
+                has_ascii = has_ascii or ch.isalpha()
+            elif ch.isalpha():
+                letters += 1
+                name = unicodedata.name(ch, "LATIN")
+                if not name.startswith("LATIN"):
+                    other += 1
+                    has_alphabetic = has_alphabetic or not name.startswith(_IDEOGRAPHIC)
+        if has_alphabetic:
+            foreign_words += 1
+            mixed += has_ascii
+    if not letters or other < 0.5 * letters:
+        return False
+    return mixed <= 0.1 * foreign_words
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) by charset-normalizer when its best reading is in a non-Latin script
+    (Cyrillic, Greek, Japanese, Chinese, Arabic, Hebrew, ...). A Latin-script reading is
+    left to cp1252: for Western European text the detector's guesses between the Latin
+    code pages are less reliable than the code page almost every such file is in."""
+    from charset_normalizer import from_bytes  # local import: needed for legacy files only
+
+    try:
+        best = from_bytes(data).best()
+    except Exception:  # noqa: BLE001 - a detector failure is only a missed guess
+        log.debug("charset detection failed", exc_info=True)
+        return None
+    if best is None:
+        return None
+    text = str(best)
+    if not _reads_as_non_latin(text):
+        return None
+    return text, _codec(best.encoding) or best.encoding
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     """Decode file bytes to text; returns (text, warnings). Raises LoadError for binary data.
 
-    Order: BOM, UTF-16 without BOM (sniffed), UTF-8, the `declared` charset (e.g. from an
-    HTML meta tag), cp1252, latin-1. Any fallback is reported in the warnings. The text is
-    not normalised (see `normalise_text`).
+    Order: a byte-order mark, UTF-16 without one (ASCII-heavy text by its NULs, other text
+    by decoding to plausible text), strict UTF-8, the `declared` charset (e.g. from an
+    HTML meta tag), a non-Latin legacy encoding found by the charset detector (cp1251,
+    Shift-JIS, GB18030, ISO-8859-7, ...), cp1252, latin-1. Any reading that is not a BOM
+    or UTF-8 is reported in the warnings. The text is not normalised (see
+    `normalise_text`).
     """
     warnings: list[str] = []
     if not data:
@@ -112,6 +213,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
             return data.decode(enc16), warnings
         except UnicodeDecodeError:
             pass  # not UTF-16 after all; judge it as bytes below
+    if b"\x00" in data[:_SAMPLE]:
+        found = _utf16_without_bom(data)
+        if found:
+            return found[0], warnings
     if _looks_binary(data):
         raise LoadError("binary file, not text")
     try:
@@ -126,6 +231,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, list[st
             return text, warnings
         except UnicodeDecodeError:
             pass
+    detected = _detect(data)
+    if detected:
+        text, codec = detected
+        warnings.append(f"decoded as {codec} (detected): not valid UTF-8")
+        return text, warnings
     try:
         text = data.decode("cp1252")
         warnings.append("decoded as cp1252: not valid UTF-8")
@@ -152,32 +262,71 @@ def normalise_text(text: str, warnings: list[str] | None = None) -> str:
 # --------------------------------------------------------------------------- reading
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or LoadError with a message a user understands."""
-    name = path.name
+    """The file's bytes, or LoadError with a message a user understands.
+
+    Only a regular file is ever read: a named pipe, socket or device named like a release
+    (`x.txt`) is refused without blocking. The file is opened non-blocking (opening a pipe
+    would otherwise wait for a writer forever) and checked on the open descriptor, so a
+    file swapped for a pipe after a folder walk is refused too."""
+    name = display_name(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise LoadError(f"{name} is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise LoadError(not_regular_message(st.st_mode))
+        if st.st_size > MAX_BYTES:
+            raise LoadError(_too_large(st.st_size))
     except FileNotFoundError:
         raise LoadError(f"file not found: {name}") from None
     except PermissionError:
         raise LoadError(f"permission denied: cannot read {name}") from None
     except OSError as e:
         raise LoadError(f"cannot read {name}: {e.strerror or e}") from None
-    if path.is_dir():
-        raise LoadError(f"{name} is a folder, not a file")
-    if size > MAX_BYTES:
-        raise LoadError(_too_large(size))
     try:
-        with path.open("rb") as fh:
+        with os.fdopen(os.open(path, flags), "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise LoadError(not_regular_message(st.st_mode))
+            if st.st_size > MAX_BYTES:
+                raise LoadError(_too_large(st.st_size))
             data = fh.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except FileNotFoundError:
         raise LoadError("file vanished before it could be read") from None
     except PermissionError:
         raise LoadError(f"permission denied: cannot read {name}") from None
+    except BlockingIOError:
+        raise LoadError(f"cannot read {name}: not a regular file") from None
     except OSError as e:
         raise LoadError(f"cannot read {name}: {e.strerror or e}") from None
     if len(data) > MAX_BYTES:
-        raise LoadError(_too_large(max(len(data), size)))
+        raise LoadError(_too_large(len(data)))
     return data
+
+
+def not_regular_message(mode: int) -> str:
+    """Why a file system entry that is not a regular file is not read."""
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return f"not a regular file ({kind}): not read"
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """A file name fit to print: bytes that are not valid UTF-8 (a name from another
+    system) are shown as \\xNN escapes instead of failing to print."""
+    name = os.path.basename(os.fspath(path))
+    return printable_path(name)
+
+
+def printable_path(path: str) -> str:
+    """`path` with undecodable bytes (surrogate escapes from the file system) shown as
+    \\xNN, so it can be printed, logged, stored and shown."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _too_large(size: int) -> str:
@@ -185,7 +334,8 @@ def _too_large(size: int) -> str:
 
 
 def load(path: str | os.PathLike[str]) -> Document:
-    """Load a .txt/.md/.docx/.html file. Raises LoadError with a user-readable message."""
+    """Load a .txt/.md/.docx/.html/.pdf file. Raises LoadError with a user-readable
+    message."""
     return load_bytes(read_bytes(Path(path)), path)
 
 
@@ -197,57 +347,112 @@ def load_text(path: str | os.PathLike[str]) -> str:
 
 def load_bytes(data: bytes, path: str | os.PathLike[str]) -> Document:
     """Decode bytes already read from `path` (its suffix picks the format)."""
-    text, warnings, html_title = _decode(data, path)
+    text, warnings, html_title, layout = _decode(data, path)
     if data and not text.strip():
         warnings.append("no text found")
-    structure = analyse(text)
+    structure = analyse(text, layout)
     if not structure.title and html_title:
         structure.title = html_title  # fallback only: not in the text, so no span
     return Document(path=str(path), text=text, warnings=warnings, structure=structure)
 
 
-def _decode(data: bytes, path: str | os.PathLike[str]) -> tuple[str, list[str], str]:
-    """(normalised text, warnings, an HTML page's <title>) of a file's bytes."""
+_MD_TABLE_ROW_RE = re.compile(r"(?m)^[ \t]*\|[^\n]*\|[ \t]*$")
+
+
+def _decode(data: bytes, path: str | os.PathLike[str]
+            ) -> tuple[str, list[str], str, Layout]:
+    """(normalised text, warnings, an HTML page's <title>, layout) of a file's bytes."""
     if len(data) > MAX_BYTES:
         raise LoadError(_too_large(len(data)))
     suffix = Path(path).suffix.lower()
     warnings: list[str] = []
     html_title = ""
+    layout = Layout()
     if not data:
         text = ""
         warnings.append("empty file")
     elif suffix == ".docx":
-        text = _docx_text(data)
+        text, layout.tables = _docx_text(data)
+    elif suffix == ".pdf":
+        try:
+            text, layout.furniture, warnings = pdf_text(data)
+        except PdfError as exc:
+            raise LoadError(str(exc)) from None
     elif suffix in (".html", ".htm"):
         raw, warnings = decode_bytes(data, declared=_meta_charset(data))
-        text, html_title = html_to_text(raw)
+        text, html_title, more = html_to_text(raw)
+        warnings.extend(more)
     else:
         text, warnings = decode_bytes(data)
-    return normalise_text(text, warnings), warnings, html_title
+    text = normalise_text(text, warnings)
+    if suffix in (".md", ".markdown") and "|" in text:
+        layout.tables = [m.span() for m in _MD_TABLE_ROW_RE.finditer(text)]
+    return text, warnings, html_title, layout
 
 
 # --------------------------------------------------------------------------- docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DTD_RE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD_RE = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""^<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})""")
+_XML_PART_SUFFIXES = (".xml", ".rels")
 
 
-def _check_docx_zip(data: bytes) -> None:
-    """Validate the package before python-docx/lxml see it (zip bomb, DTD/entities)."""
+def _xml_encoding(head: bytes) -> str:
+    """The encoding of an XML part, from its byte-order mark, its first bytes or its
+    declaration (the rules of the XML specification, appendix F)."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    if head.startswith(b"<\x00?\x00"):
+        return "utf-16-le"
+    if head.startswith(b"\x00<\x00?"):
+        return "utf-16-be"
+    m = _XML_ENCODING_RE.match(head)
+    return (_codec(m.group(1).decode("ascii")) or "unknown") if m else "utf-8"
+
+
+def _check_xml_part(name: str, data: bytes) -> None:
+    """Refuse a DTD or entity declaration in an XML part, looked for in the decoded text
+    (a UTF-16 part hides `<!DOCTYPE` from a byte search)."""
+    enc = _xml_encoding(data[:256])
+    if enc not in ("utf-8", "ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        raise LoadError(f"not a valid .docx file ({name} is in the unsupported encoding "
+                        f"{enc}, refused for safety)")
+    if enc.startswith("utf-16") or enc.startswith("utf-32"):
+        bom = next((b for b, e in _BOMS if e == enc and data.startswith(b)), b"")
+        text = data[len(bom):].decode(enc, errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    if _DTD_RE.search(text):
+        raise LoadError("not a valid .docx file (contains a DTD or entity declarations, "
+                        "refused for safety)")
+
+
+def _docx_package(data: bytes) -> bytes:
+    """A copy of the package python-docx may read: its XML parts, each decompressed by
+    streaming and counted at its real size against MAX_DOCX_UNCOMPRESSED (the sizes in a
+    zip's headers can lie) and checked for a DTD; every other part (images, media,
+    embedded files, fonts) emptied without being decompressed at all."""
     bio = io.BytesIO(data)
     if not zipfile.is_zipfile(bio):
         raise LoadError("not a valid .docx file (not a zip archive)")
+    out = io.BytesIO()
     try:
-        with zipfile.ZipFile(bio) as zf:
+        with zipfile.ZipFile(bio) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
             infos = zf.infolist()
             if "word/document.xml" not in {i.filename for i in infos}:
                 raise LoadError("not a valid .docx file (no word/document.xml)")
             total = 0
+            written: set[str] = set()
             for info in infos:
-                if not info.filename.lower().endswith((".xml", ".rels")):
+                if info.is_dir() or info.filename in written:
                     continue
-                # Stream-decompress and count real bytes: header sizes can lie.
-                tail = b""
+                written.add(info.filename)
+                if not info.filename.lower().endswith(_XML_PART_SUFFIXES):
+                    dst.writestr(info.filename, b"")  # media: never decompressed
+                    continue
+                chunks: list[bytes] = []
                 with zf.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
@@ -255,32 +460,33 @@ def _check_docx_zip(data: bytes) -> None:
                             raise LoadError(
                                 "not a valid .docx file (uncompressed content over "
                                 f"{MAX_DOCX_UNCOMPRESSED // _MB} MB: possible zip bomb)")
-                        if _DTD_RE.search(tail + chunk):
-                            raise LoadError(
-                                "not a valid .docx file (contains a DTD or entity "
-                                "declarations, refused for safety)")
-                        tail = chunk[-16:]
+                        chunks.append(chunk)
+                body = b"".join(chunks)
+                _check_xml_part(info.filename, body)
+                dst.writestr(info.filename, body)
     except LoadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
             EOFError, RuntimeError, ValueError, zlib.error) as e:  # ValueError: bad offsets
         raise LoadError(f"not a valid .docx file: {e}") from None
+    return out.getvalue()
 
 
-def _docx_text(data: bytes) -> str:
-    _check_docx_zip(data)
+def _docx_text(data: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """The body's paragraphs and table rows in order, and the spans of the table rows."""
+    package = _docx_package(data)
     try:
         import docx  # local import: python-docx/lxml is slow to import and only needed here
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
-        document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
+        document = docx.Document(io.BytesIO(package))
+        lines: list[tuple[str, bool]] = []  # (line, is a table row)
 
         def walk(parent: Any) -> None:  # an lxml element
             for child in parent.iterchildren():
                 if child.tag == _W + "p":
-                    lines.append(Paragraph(child, document).text)
+                    lines.append((Paragraph(child, document).text, False))
                 elif child.tag == _W + "tbl":
                     for row in Table(child, document).rows:
                         cells, seen = [], set()
@@ -289,18 +495,35 @@ def _docx_text(data: bytes) -> str:
                                 continue
                             seen.add(id(cell._tc))
                             cells.append(" ".join(cell.text.split("\n")).strip())
-                        lines.append(" | ".join(cells))
+                        lines.append((" | ".join(cells), True))
                 elif child.tag == _W + "sdt":  # content controls wrap body paragraphs
                     content = child.find(_W + "sdtContent")
                     if content is not None:
                         walk(content)
 
         walk(document.element.body)
-        return "\n".join(lines)
     except LoadError:
         raise
     except Exception as e:  # python-docx raises many types for broken packages
         raise LoadError(f"not a valid .docx file: {e}") from None
+    return _join_lines(lines)
+
+
+def _join_lines(lines: list[tuple[str, bool]]) -> tuple[str, list[tuple[int, int]]]:
+    """Lines joined by newlines (each normalised as `normalise_text` would, so offsets
+    stay right) and the spans of the flagged ones."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i, (line, flagged) in enumerate(lines):
+        line = line.replace("\r\n", "\n").replace("\r", "\n")
+        if i == 0 and line.startswith("\ufeff"):
+            line = line[1:]
+        if flagged and line.strip():
+            spans.append((pos, pos + len(line)))
+        out.append(line)
+        pos += len(line) + 1
+    return "\n".join(out), spans
 
 
 # --------------------------------------------------------------------------- html
@@ -324,19 +547,20 @@ def _meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text only: skipped containers, block tags break lines, whitespace collapsed."""
+class _Lines:
+    """Visible text gathered into lines: block elements break lines, whitespace collapses
+    (kept inside <pre>)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.parts: list[str] = []
-        self.skip: dict[str, int] = {}
-        self.in_title = False
-        self.title_parts: list[str] = []
         self.pre = 0
 
-    def _flush(self) -> None:
+    def add(self, data: str | None) -> None:
+        if data:
+            self.parts.append(data)
+
+    def flush(self) -> None:
         if not self.parts:
             return
         raw = "".join(self.parts)
@@ -348,64 +572,70 @@ class _TextExtractor(HTMLParser):
         if line:
             self.lines.append(line)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self.skip.pop("head", None)  # tolerate a missing </head>
-        if tag in _SKIP_TAGS:
-            self.skip[tag] = self.skip.get(tag, 0) + 1
-            return
-        if tag == "title":
-            self.in_title = True
-            return
-        if self.skip:
-            return
-        if tag in _BLOCK_TAGS or tag == "br":
-            self._flush()
-            if tag == "pre":
-                self.pre += 1
-        elif tag in ("td", "th") and self.parts and "".join(self.parts).strip():
+    def cell(self) -> None:
+        if self.parts and "".join(self.parts).strip():
             self.parts.append(" | ")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "hr") and not self.skip:
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            if self.skip.get(tag):
-                self.skip[tag] -= 1
-                if not self.skip[tag]:
-                    del self.skip[tag]
-            return
-        if tag == "title":
-            self.in_title = False
-            return
-        if self.skip:
-            return
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "pre" and self.pre:
-                self.pre -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
-        elif not self.skip:
-            self.parts.append(data)
-
-    def result(self) -> tuple[str, str]:
-        self._flush()
-        title = _WS_RE.sub(" ", "".join(self.title_parts)).strip()
-        return "\n".join(line for line in self.lines if line.strip()), title
+    def text(self) -> str:
+        self.flush()
+        return "\n".join(line for line in self.lines if line.strip())
 
 
-def html_to_text(markup: str) -> tuple[str, str]:
-    """Visible text of an HTML page and its <title> (used only as a fallback title)."""
-    parser = _TextExtractor()
+def _tag(element: Any) -> str:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""  # a comment or processing instruction left in by recovery
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _page_title(root: Any) -> str:
+    """The page's own <title> (in <head>), never an SVG's or a MathML's title."""
+    for el in root.iter("title"):
+        if not any(_tag(a) in ("svg", "math") for a in el.iterancestors()):
+            return _WS_RE.sub(" ", el.text_content()).strip()
+    return ""
+
+
+def html_to_text(markup: str) -> tuple[str, str, list[str]]:
+    """(visible text, <title>, warnings) of an HTML page; the title is used only as a
+    fallback title.
+
+    Parsed by libxml2's HTML parser (lxml.html), which builds the tree a browser would
+    from broken markup (a <head> never closed, a <body> never opened); it fetches
+    nothing. Entities are decoded once, by the parser."""
+    from lxml import etree
+    from lxml import html as lxml_html  # local import: lxml is slow to import
+
+    # huge_tree: nesting up to 2048 levels instead of 256 (files are capped at MAX_BYTES).
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                                  recover=True, encoding="utf-8", huge_tree=True)
     try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # noqa: BLE001 - keep whatever was parsed from hopeless markup
-        log.debug("the HTML parser gave up; keeping the text read so far", exc_info=True)
-    text, title = parser.result()
-    return text, html.unescape(title)
+        root = lxml_html.document_fromstring(markup.encode("utf-8", "surrogatepass"),
+                                             parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return "", "", []  # an empty or hopeless page
+    warnings = []
+    if any("depth" in e.message.lower() for e in parser.error_log):
+        warnings.append("HTML nested too deeply: the text after that point is missing")
+    out = _Lines()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if tag in _SKIP_TAGS or tag == "title" or not tag:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS or tag == "br":
+                out.flush()
+                if tag == "pre":
+                    out.pre += 1
+            elif tag in ("td", "th"):
+                out.cell()
+            out.add(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                out.flush()
+                if tag == "pre" and out.pre:
+                    out.pre -= 1
+            out.add(el.tail)
+    return out.text(), _page_title(root), warnings

@@ -6,6 +6,7 @@ compiled regexes applied to bounded prefixes of lines, no backtracking over whol
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from reviewer.core.documents.dates import MONTH_PATTERN, iso_date, month_number
 from reviewer.core.model import BODY, BOILERPLATE, DATELINE, TITLE, Block, Dateline, Structure
@@ -387,19 +388,49 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def analyse(text: str) -> Structure:
+@dataclass(slots=True)
+class Layout:
+    """What a loader knows about a text's layout beyond its characters (spans of lines)."""
+
+    #: Rows of a table (.docx, Markdown): body text, never a menu or navigation.
+    tables: list[tuple[int, int]] = field(default_factory=list)
+    #: Headers and footers repeated on the pages of a PDF: boilerplate, never the title.
+    furniture: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _flagged(lines: list[tuple[int, int]], spans: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the lines that lie inside one of `spans` (both sorted)."""
+    out: set[int] = set()
+    j = 0
+    for i, (s, e) in enumerate(lines):
+        while j < len(spans) and spans[j][1] <= s:
+            j += 1
+        if j < len(spans) and spans[j][0] <= s and e <= spans[j][1]:
+            out.add(i)
+    return out
+
+
+def analyse(text: str, layout: Layout | None = None) -> Structure:
     """Title, dateline and blocks of a release's normalised text."""
     st = Structure()
     lines = _lines(text)
     if not lines:
         return st
+    tables = _flagged(lines, sorted(layout.tables)) if layout else set()
+    furniture = _flagged(lines, sorted(layout.furniture)) if layout else set()
     # Bounded per-line views; no-break spaces (common in wire copy) read as spaces, which
     # keeps lengths, so offsets found in a view are offsets into the text.
     heads = [text[s:min(e, s + _PREFIX)].translate(_NBSP) for s, e in lines]
 
     # Title: the first headline-like line, skipping leading navigation debris.
     title_idx = -1
-    for i in range(min(len(lines), _TITLE_LINES)):
+    skipped = 0
+    for i in range(len(lines)):
+        if i in furniture:  # a PDF's page header above the headline
+            skipped += 1
+            continue
+        if i >= _TITLE_LINES + skipped or i in tables:
+            break
         s, e = lines[i]
         h = heads[i]
         md = _MD_HEADING_RE.match(h) if h.startswith("#") else None
@@ -424,8 +455,8 @@ def analyse(text: str) -> Structure:
     # Dateline: the first of the next few lines that parses as one.
     dateline_idx = -1
     first = title_idx + 1 if title_idx >= 0 else 0
-    for i in range(first, min(len(lines), first + _DATELINE_LINES)):
-        if i == title_idx:
+    for i in range(first, min(len(lines), first + _DATELINE_LINES + len(furniture))):
+        if i == title_idx or i in furniture:
             continue
         dl = _dateline_in(heads[i], lines[i][0], ap_ok=i == first)
         if dl is not None:
@@ -437,8 +468,43 @@ def analyse(text: str) -> Structure:
                     setattr(dl, attr, text[span[0]:span[1]])
             break
 
-    st.blocks = _blocks(text, lines, heads, title_idx, dateline_idx)
+    st.blocks = _blocks(text, lines, heads, title_idx, dateline_idx, tables, furniture)
+    if not st.title:
+        st.first_sentence = _first_sentence(text, st)
     return st
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"”’)]*(?:\s[\"“‘(]?[A-Z0-9]|$))")
+_ABBREVIATION_RE = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b[A-Z](?:\.[A-Z])+|\b[a-z])$")
+_TITLE_MAX = 110
+_LEAD_JUNK = " \t-–—:,|/"
+
+
+def _first_sentence(text: str, st: Structure) -> str:
+    """The first sentence of the first body paragraph (after the dateline), cut to about
+    _TITLE_MAX characters at a word: a title for a release without a headline."""
+    dl = st.dateline
+    for b in st.blocks:
+        if b.kind not in (BODY, DATELINE):
+            continue
+        start = b.start
+        if dl is not None and b.start <= dl.end <= b.end:
+            start = dl.end
+        para = text[start:min(b.end, start + 600)].strip(_LEAD_JUNK)
+        if len(para.split()) < 3:
+            continue
+        end = len(para)
+        for m in _SENTENCE_END_RE.finditer(para):
+            if m.group() == "." and _ABBREVIATION_RE.search(para, 0, m.start()):
+                continue  # "Dr.", "U.S.", "Inc."
+            end = m.end()
+            break
+        sentence = " ".join(para[:end].split())
+        if len(sentence) > _TITLE_MAX:
+            cut = sentence.rfind(" ", 0, _TITLE_MAX)
+            sentence = sentence[:cut if cut > 40 else _TITLE_MAX].rstrip(_LEAD_JUNK) + "…"
+        return sentence
+    return ""
 
 
 def _site_title(heads: list[str], i: int) -> int | None:
@@ -454,7 +520,7 @@ def _site_title(heads: list[str], i: int) -> int | None:
 
 
 def _blocks(text: str, lines: list[tuple[int, int]], heads: list[str], title_idx: int,
-            dateline_idx: int) -> list[Block]:
+            dateline_idx: int, tables: set[int], furniture: set[int]) -> list[Block]:
     blocks: list[Block] = []
     section = ""  # current boilerplate section: "about", "contact", "disclaimer", "navigation"
     for i, (s, e) in enumerate(lines):
@@ -465,13 +531,18 @@ def _blocks(text: str, lines: list[tuple[int, int]], heads: list[str], title_idx
             blocks.append(Block(s, e, DATELINE))
             section = ""
             continue
+        if i in furniture:
+            blocks.append(Block(s, e, BOILERPLATE, "page"))
+            continue
         h = heads[i]
         lead = _STRIP_LEAD_RE.match(h)
         core = h[lead.end():] if lead else h
         short = e - s <= 150
         reason = ""
         early = i <= max(title_idx, dateline_idx, 0) + 1  # no boilerplate headings up top
-        if _is_navigation(h) or (i < 6 and _site_title(heads, i) is not None):
+        if i in tables:
+            pass  # a table's cells are short and "|"-separated, like a menu, but are body
+        elif _is_navigation(h) or (i < 6 and _site_title(heads, i) is not None):
             reason = "navigation"
             if _NAV_START_RE.match(h) and h.lower().startswith("menu"):
                 section = "navigation"  # site menus: the blurb under them is debris too

@@ -297,7 +297,7 @@ def extract(
     if rec is not None:
         spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
         ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
-        ents = _drop_compounds(text, ents, dl)
+        ents = _amending_instruments(text, _drop_compounds(text, ents, dl))
     if lexicon is not None:
         ents = lexicon.apply(text, ents)
     unify_labels(ents)

@@ -190,35 +190,84 @@ def bilou(spans: Sequence[tuple[int, int, str]], offs: Sequence[tuple[int, int]]
     return tags
 
 
-def _document_words(
-    toks: Sequence[str], offs: Sequence[tuple[int, int]]
-) -> tuple[set[str], set[str], set[str]]:
-    """Words the release writes in lower case; words of a name that ends in a legal
-    suffix or stands before `(EXCHANGE:`."""
-    lower = {t for t in toks if t[:1].islower()}
-    company: set[str] = set()
-    listed: set[str] = set()
-    n = len(toks)
-    i = 0
-    while i < n:
-        t = toks[i]
-        if not (t[:1].isupper() or t[:1].isdigit()):
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and offs[j + 1][0] - offs[j][1] <= 1:
-            nxt = toks[j + 1]
-            if nxt[:1].isupper() or nxt[:1].isdigit() or nxt in ("&", "-", "of", ".", ","):
-                j += 1
-            else:
-                break
-        run = toks[i : j + 1]
-        if any(_LEGAL.fullmatch(r) for r in run[1:]):
-            company.update(r for r in run if r[:1].isupper() and not _LEGAL.fullmatch(r))
-        if j + 2 < n and toks[j + 1] == "(" and toks[j + 2] in _EXCHANGES:
-            listed.update(r for r in run if r[:1].isupper())
-        i = j + 1
-    return lower, company, listed
+class _DocumentWords:
+    """What the whole release says about its capitalised words: written in lower case
+    somewhere; part of a name ending in a legal suffix or standing before `(EXCHANGE:`;
+    right after a title or a reporting verb (`CEO Jane Doe`, `said Doe`); in the headline;
+    in an `About ...` heading."""
+
+    def __init__(self, text: str, toks: Sequence[str], offs: Sequence[tuple[int, int]]) -> None:
+        self.lower = {t for t in toks if t[:1].islower()}
+        self.company: set[str] = set()
+        self.listed: set[str] = set()
+        self.person: set[str] = set()
+        self.headline: set[str] = set()
+        self.about: set[str] = set()
+        first_line = text.lstrip().split("\n", 1)[0]
+        n = len(toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not (t[:1].isupper() or t[:1].isdigit()):
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and offs[j + 1][0] - offs[j][1] <= 1:
+                nxt = toks[j + 1]
+                legal_next = j + 2 < n and _LEGAL.fullmatch(toks[j + 2])
+                if (nxt[:1].isupper() or nxt[:1].isdigit() or nxt in ("&", "-", "of", ".")
+                        or (nxt == "," and legal_next)):  # `Acme Co., Ltd.`
+                    j += 1
+                else:
+                    break
+            while j > i and not (toks[j][:1].isupper() or toks[j][:1].isdigit()
+                                 or _LEGAL.fullmatch(toks[j]) or toks[j] == "."):
+                j -= 1  # a run ends on a word (or `Inc.`), not on `,` or `&`
+            run = toks[i : j + 1]
+            words = [r for r in run if r[:1].isupper()]
+            legal = [k for k in range(1, len(run)) if _LEGAL.fullmatch(run[k])]
+            if legal:
+                self.company.update(r for r in run[: legal[-1]]
+                                    if r[:1].isupper() and not _LEGAL.fullmatch(r))
+            if j + 2 < n and toks[j + 1] == "(" and toks[j + 2] in _EXCHANGES:
+                self.listed.update(words)
+            if j + 3 < n and toks[j + 1] == ",":
+                after = [t.lower() for t in toks[j + 2 : j + 12]]
+                if after[0] in ("a", "an") and any(t in _COMPANY_NOUNS for t in after):
+                    self.company.update(words)  # `X, a leading provider of ...`
+                elif after[0] in _TITLES:
+                    self.person.update(words)  # `Jane Doe, CEO of ...`
+            prev = toks[i - 1].lower() if i else ""
+            if run[0] in _HONORIFICS and len(run) > 2 and run[1] == ".":
+                self.person.update(w for w in words[1:] if w.lower() not in _TITLES)
+            elif prev in _PERSON_CUES:
+                self.person.update(w for w in words if w.lower() not in _TITLES)
+            line_start = text.rfind("\n", 0, offs[i][0]) + 1
+            if text.startswith(("About ", "ABOUT "), line_start):
+                self.about.update(w for w in words if w not in ("About", "ABOUT"))
+            i = j + 1
+        self.headline = {text[s:e] for s, e in tokens(first_line)} if first_line else set()
+
+    def flags(self, w: str) -> list[str]:
+        out = []
+        if w.lower() in self.lower:
+            out.append("DOC_LOWER")
+        for name, words in (("DOC_COMP", self.company), ("DOC_EXCH", self.listed),
+                            ("DOC_PERSON", self.person), ("DOC_HEADLINE", self.headline),
+                            ("DOC_ABOUT", self.about)):
+            if w in words:
+                out.append(name)
+        return out
+
+
+_COMPANY_NOUNS = frozenset((
+    "company", "firm", "provider", "leader", "developer", "maker", "manufacturer", "platform",
+    "startup", "agency", "bank", "group", "organization", "organisation", "nonprofit",
+    "institution", "retailer", "operator", "supplier", "producer", "distributor", "brand",
+    "corporation", "subsidiary", "consultancy", "studio", "network", "exchange", "fund",
+))
+_HONORIFICS = frozenset(("Mr", "Ms", "Mrs", "Dr", "Prof", "Sen", "Rep", "Gov"))
+_PERSON_CUES = _TITLES | frozenset(("said", "says", "according", "added", "explained", "noted"))
 
 
 def _line_flags(
@@ -243,8 +292,8 @@ def _line_flags(
             flags.append("ABOUT")
         if first >= 0 and n <= first + 2:
             flags.append("TOP")
-        up = sum(1 for c in line if c.isupper())
-        lo = sum(1 for c in line if c.islower())
+        up = sum(map(str.isupper, line))
+        lo = sum(map(str.islower, line))
         if up + lo > 8 and up > 4 * lo:
             flags.append("CAPLINE")
         if st == "---" and pos > len(text) * 0.4 and footer_at > len(text):
@@ -299,6 +348,46 @@ def _glued_words(text: str, offs: Sequence[tuple[int, int]]) -> list[tuple[str, 
     return out
 
 
+_RUN_JOINERS = frozenset(("of", "and", "&", "the", "for", "de", "du", "la"))
+_GLUED_JOINERS = frozenset(("-", "'", "’", ".", "&"))
+
+
+def _capital_runs(text: str, offs: Sequence[tuple[int, int]],
+                  toks: Sequence[str]) -> list[tuple[str, ...] | None]:
+    """For each token of a run of capitalised words on one line (`Jacksonville Golf and
+    Country Club`), where it sits in the run and the run's first and last words, the
+    words just before and after it: a name's head word decides its label."""
+    n = len(toks)
+    out: list[tuple[str, ...] | None] = [None] * n
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not (t[:1].isupper() or t[:1].isdigit()):
+            i += 1
+            continue
+        j = i  # last capitalised token of the run
+        k = i + 1
+        while k < n and "\n" not in text[offs[k - 1][1] : offs[k][0]]:
+            nxt = toks[k]
+            glued = offs[k - 1][1] == offs[k][0] and k + 1 < n and offs[k][1] == offs[k + 1][0]
+            if nxt[:1].isupper() or nxt[:1].isdigit():
+                j = k
+            elif k - j > 2 or not (nxt in _RUN_JOINERS or (glued and nxt in _GLUED_JOINERS)):
+                break
+            k += 1
+        size = j - i + 1
+        first, last = toks[i].lower(), toks[j].lower()
+        before = toks[i - 1].lower() if i else "^"
+        after = toks[j + 1].lower() if j + 1 < n else "$"
+        common = (f"rlen={min(size, 5)}", "rhead=" + last, "rfirst=" + first,
+                  "rprev=" + before, "rnext=" + after)
+        for k in range(i, j + 1):
+            where = "U" if size == 1 else "B" if k == i else "L" if k == j else "I"
+            out[k] = (*common, "rpos=" + where)
+        i = j + 1
+    return out
+
+
 def document_features(
     text: str, structure: Structure | None, rule_entities: Sequence[Entity]
 ) -> tuple[list[tuple[int, int]], list[Features]]:
@@ -308,11 +397,12 @@ def document_features(
     n = len(toks)
     rules = bilou([(e.start, e.end, e.label) for e in rule_entities], offs)
     gaz = _gazetteer_tags(toks)
-    lower, company, listed = _document_words(toks, offs)
+    document = _DocumentWords(text, toks, offs)
     layout = _line_flags(text, offs, structure)
     addresses = masked_spans(text)
     near = [_as_neighbour(t) for t in toks]
     glued = _glued_words(text, offs)
+    runs = _capital_runs(text, offs, toks)
     X: list[Features] = []
     ai = 0
     for i in range(n):
@@ -356,13 +446,11 @@ def document_features(
         if gaz[i]:
             f.append("G=" + str(gaz[i]))
         if w[:1].isupper():
-            if w.lower() in lower:
-                f.append("DOC_LOWER")
-            if w in company:
-                f.append("DOC_COMP")
-            if w in listed:
-                f.append("DOC_EXCH")
+            f += document.flags(w)
         f += layout[i]
+        run = runs[i]
+        if run:
+            f += run
         while ai < len(addresses) and addresses[ai][1] <= s:
             ai += 1
         if ai < len(addresses) and addresses[ai][0] <= s:

@@ -1,11 +1,10 @@
-"""The learned recogniser: two linear-chain CRFs over the tokens of a release.
+"""The learned recogniser: a linear-chain CRF over the tokens of a release.
 
-The first pass labels tokens from their own features (word, neighbours, layout, gazetteers,
-the rule engine's labels). The second pass sees the first pass's view of the whole
-release: how the same word was labelled elsewhere, and with what confidence, so a company
-named once in a strong context ("X Inc.", "(NASDAQ: X)") is found at every mention. The
-spans are then made whole: no span crosses a line, exact repeats of a found name are
-labelled, an acronym defined in brackets takes its name's label.
+It labels tokens from their features (word, neighbours, the run of capitalised words they
+belong to, layout, gazetteers, the rule engine's labels, and what the whole release says
+about the word: "X Inc.", "(NASDAQ: X)", "said X", the headline, "About X"). The spans are
+then made whole: no span crosses a line, an acronym defined in brackets takes its name's
+label, and exact repeats of a found name are labelled where they stand alone.
 
 Models are trained by `tools/train_extractor.py` and ship in `resources/model/`.
 """
@@ -17,7 +16,7 @@ import json
 import logging
 import re
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +26,12 @@ import pycrfsuite
 from reviewer.core.extract.consistency import masked_spans
 from reviewer.core.extract.features import Features, document_features
 from reviewer.core.extract.occurrences import Names
-from reviewer.core.model import LABELS, Entity, Structure
+from reviewer.core.model import Entity, Structure
 from reviewer.core.resources import resource_path
 
 log = logging.getLogger(__name__)
 
+MODEL_FILE = "entities.crfsuite"
 NAME_LABELS = frozenset(("PERSON", "ORG", "PLACE", "NORP", "EVENT", "DOCUMENT"))
 #: Longest name whose repeats are labelled too (a real name is far shorter).
 MAX_NAME = 200
@@ -59,22 +59,15 @@ class Recogniser:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.info = model_info(folder)
-        self._first = str(self.info.path / "first.crfsuite")
-        second = self.info.path / "second.crfsuite"
-        self._second = str(second) if second.exists() else None
+        self._path = str(self.info.path / MODEL_FILE)
         self._local = threading.local()
 
-    def _taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
-        t = getattr(self._local, "taggers", None)
-        if t is None:
-            first = pycrfsuite.Tagger()
-            first.open(self._first)
-            second = None
-            if self._second:
-                second = pycrfsuite.Tagger()
-                second.open(self._second)
-            t = self._local.taggers = (first, second)
-        return t
+    def _tagger(self) -> pycrfsuite.Tagger:
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            tagger = self._local.tagger = pycrfsuite.Tagger()
+            tagger.open(self._path)
+        return tagger
 
     def spans(
         self, text: str, structure: Structure | None, rule_entities: Sequence[Entity]
@@ -82,12 +75,7 @@ class Recogniser:
         offs, X = document_features(text, structure, rule_entities)
         if not offs:
             return []
-        first, second = self._taggers()
-        tags, marg = first_pass(first, text, offs, X)
-        if second is not None:
-            tags = tag_chunks(second, text, offs,
-                              second_pass_features(text, offs, X, tags, marg))
-        return finish(text, decode(tags, offs, text))
+        return finish(text, decode(tag_chunks(self._tagger(), text, offs, X), offs, text))
 
 
 #: Tokens tagged in one call at most. The CRF library's cost grows faster than the length
@@ -116,120 +104,6 @@ def tag_chunks(tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, i
     tags: list[str] = []
     for a, b in chunks(text, offs):
         tags += tagger.tag(X[a:b])
-    return tags
-
-
-def first_pass(tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, int]],
-               X: Sequence[Features]) -> tuple[list[str], list[dict[str, float] | None]]:
-    """Tags and, per capitalised or numeric token, the probability of each label."""
-    tags: list[str] = []
-    marg: list[dict[str, float] | None] = []
-    for a, b in chunks(text, offs):
-        tags += tagger.tag(X[a:b])
-        marg += marginals(tagger, text, offs[a:b])
-    return tags, marg
-
-
-def marginals(
-    tagger: pycrfsuite.Tagger, text: str, offs: Sequence[tuple[int, int]]
-) -> list[dict[str, float] | None]:
-    """Per capitalised or numeric token of `offs`: the probability of each label (the tagger
-    still holds the sequence it last tagged, which is `offs`)."""
-    labels = [lab for lab in tagger.labels() if lab != "O"]
-    out: list[dict[str, float] | None] = [None] * len(offs)
-    for i, (s, _) in enumerate(offs):
-        c = text[s]
-        if c.isupper() or c.isdigit():
-            p: dict[str, float] = defaultdict(float)
-            for lab in labels:
-                p[lab[2:]] += tagger.marginal(lab, i)
-            out[i] = p
-    return out
-
-
-def _bucket(p: float) -> str | None:
-    return "hi" if p > 0.7 else "mid" if p > 0.35 else "lo" if p > 0.1 else None
-
-
-def second_pass_features(
-    text: str,
-    offs: Sequence[tuple[int, int]],
-    X: Sequence[Features],
-    tags: Sequence[str],
-    marg: Sequence[dict[str, float] | None],
-) -> list[Features]:
-    """First-pass features plus what the first pass said here and about the same words
-    elsewhere in the release."""
-    toks = [text[s:e] for s, e in offs]
-    n = len(toks)
-    others = _leave_one_out(toks, marg)
-    match = _repeat_tags(text, offs, decode(tags, offs, text))
-    out: list[Features] = []
-    for i in range(n):
-        f = list(X[i])
-        f.append("S1=" + tags[i])
-        f.append("S1-1=" + (tags[i - 1] if i else "^"))
-        f.append("S1+1=" + (tags[i + 1] if i + 1 < n else "$"))
-        if match[i]:
-            f.append("DM=" + str(match[i]))
-        agg = others[i]
-        if agg:
-            f += agg
-        out.append(f)
-    return out
-
-
-def _leave_one_out(
-    toks: Sequence[str], marg: Sequence[dict[str, float] | None]
-) -> list[list[str] | None]:
-    """For each token, the highest and the mean first-pass probability of each label over
-    the other mentions of the same word (linear: a sum and the two largest values per word
-    and label, not a scan of every other mention)."""
-    where: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(marg):
-        if m is not None:
-            where[toks[i]].append(i)
-    out: list[list[str] | None] = [None] * len(toks)
-    for idx in where.values():
-        if len(idx) < 2:
-            continue
-        k = len(idx) - 1
-        for lab in LABELS:
-            vals = [marg[i].get(lab, 0.0) for i in idx]  # type: ignore[union-attr]
-            total = sum(vals)
-            order = sorted(range(len(vals)), key=vals.__getitem__, reverse=True)
-            top, second = order[0], order[1]
-            for pos, i in enumerate(idx):
-                best = vals[second] if pos == top else vals[top]
-                mean = (total - vals[pos]) / k
-                feats = out[i]
-                if feats is None:
-                    feats = out[i] = []
-                b = _bucket(best)
-                if b:
-                    feats.append(f"OMAX_{lab}={b}")
-                b = _bucket(mean)
-                if b:
-                    feats.append(f"OMEAN_{lab}={b}")
-    return out
-
-
-def _repeat_tags(
-    text: str, offs: Sequence[tuple[int, int]], ents: list[tuple[int, int, str]]
-) -> list[str | None]:
-    """BILOU tags marking every exact, word-bounded repeat of a name the first pass found."""
-    label_of = _majority_labels(text, ents)
-    starts = {s: i for i, (s, _) in enumerate(offs)}
-    ends = {e: i for i, (_, e) in enumerate(offs)}
-    tags: list[str | None] = [None] * len(offs)
-    for s, e, name in Names(label_of).find(text):
-        i, j = starts.get(s), ends.get(e)
-        if i is None or j is None:
-            continue
-        label = label_of[name]
-        for k in range(i, j + 1):
-            prefix = "U-" if i == j else "B-" if k == i else "L-" if k == j else "I-"
-            tags[k] = prefix + label
     return tags
 
 

@@ -18,8 +18,9 @@ def tokens(text: str) -> list[tuple[int, int]]:
     append = out.append
     for m in _RUN.finditer(text):
         s, e = m.span()
-        if e - s > 1 and text[s].isalpha():
-            _cut_run(text, s, e, out)
+        rest = text[s + 1 : e]
+        if e - s > 1 and text[s].isalpha() and not (rest.islower() and "www" not in rest):
+            _cut_run(text, s, e, out)  # `iPhone`, `ASEANThe`: case changes inside the word
         else:
             append((s, e))
     return out

@@ -6,6 +6,7 @@ first (`corrections_for_*`, nothing written), then `save_corrections` writes the
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from reviewer.core.model import Correction, Document, Entity, Fact
@@ -58,6 +59,14 @@ def save_corrections(ws: Workspace, corrections: list[Correction]) -> None:
             ws.store.add_correction(c)
         else:
             ws.store.restore_correction(c)
+
+
+def mark_for_reindex(ws: Workspace, doc_ids: Iterable[int]) -> None:
+    """Record, before a change is written, that these releases must be re-indexed: a
+    crash before the re-index then leaves the next scan to do it (`Library.scan`)."""
+    ids = list(doc_ids)
+    if ids:
+        ws.store.mark_reindex(ids)
 
 
 def delete_corrections(ws: Workspace, corrections: list[Correction]) -> None:

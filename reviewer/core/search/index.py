@@ -277,7 +277,8 @@ class SearchIndex:
         self._ix = self._open_or_create()
 
     def _open_or_create(self) -> windex.Index:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.readonly:  # a read-only instance may be on a read-only disk
+            self.directory.mkdir(parents=True, exist_ok=True)
         marker = self.directory / "SCHEMA"
         try:
             if (windex.exists_in(str(self.directory), indexname=INDEX_NAME)

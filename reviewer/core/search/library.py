@@ -12,6 +12,7 @@ import logging
 import math
 import multiprocessing
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -66,11 +67,52 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: Extra folders that links inside a library folder may point into (separated by the
+#: platform's path separator, `:` or `;`); `/` allows any target.
+LINK_TARGETS_ENV = "REVIEWER_LINK_TARGETS"
+
+
+def link_roots(folders: Iterable[str | Path]) -> list[Path]:
+    """The folders a link inside the library may point into: the library folders and the
+    folders named in $REVIEWER_LINK_TARGETS, resolved."""
+    extra = [p for p in os.environ.get(LINK_TARGETS_ENV, "").split(os.pathsep) if p.strip()]
+    roots = []
+    for f in [*folders, *extra]:
+        try:
+            roots.append(Path(f).expanduser().resolve())
+        except (OSError, RuntimeError):
+            continue
+    return roots
+
+
+def link_problem(path: str | Path, roots: list[Path]) -> str | None:
+    """Why the file at `path` must not be read because of a link on the way to it (its
+    target lies outside `roots`), or None. A path that is no link is never a problem."""
+    p = Path(path)
+    try:
+        if not p.is_symlink() and p.resolve() == p.absolute():
+            return None
+        target = p.resolve()
+    except (OSError, RuntimeError):
+        return None  # a loop: reading it fails with its own message
+    if _under_any(target, roots):
+        return None
+    return (f"a link to {loaders.printable_path(str(target))}, outside the library folders: "
+            f"not followed (allow it with {LINK_TARGETS_ENV})")
+
+
 def walk_supported(root: Path,
-                   errors: list[tuple[str, str]] | None = None) -> Iterator[Path]:
+                   errors: list[tuple[str, str]] | None = None,
+                   skipped: list[tuple[str, str]] | None = None,
+                   roots: list[Path] | None = None) -> Iterator[Path]:
     """Supported files under `root`, recursively, without following directory symlinks
     (a symlink loop must not hang a scan). A file given directly is yielded as it is.
-    Folders that cannot be listed go to `errors` as (path, reason)."""
+
+    Folders that cannot be listed go to `errors` as (path, reason). Files that are never
+    read go to `skipped` as (path, reason): anything that is not a regular file (a named
+    pipe would block the reader forever), a link whose target lies outside `roots` (the
+    library folders; None: links are not checked), and a name that is not valid UTF-8,
+    which cannot be stored (the reason shows the name with its bytes escaped)."""
     if root.is_file():
         if loaders.is_supported(root):
             yield root
@@ -78,8 +120,12 @@ def walk_supported(root: Path,
 
     def onerror(exc: OSError) -> None:
         if errors is not None:
-            errors.append((str(exc.filename or root),
+            errors.append((loaders.printable_path(str(exc.filename or root)),
                            f"cannot read folder: {exc.strerror or exc}"))
+
+    def skip(path: Path, reason: str) -> None:
+        if skipped is not None:
+            skipped.append((loaders.printable_path(str(path)), reason))
 
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -87,8 +133,30 @@ def walk_supported(root: Path,
             if name.startswith(".") or name.startswith("~$"):
                 continue
             path = Path(dirpath) / name
-            if loaders.is_supported(path):
-                yield path
+            if not loaders.is_supported(path):
+                continue
+            if loaders.printable_path(str(path)) != str(path):
+                skip(path, "the file name is not valid UTF-8: rename the file to index it")
+                continue
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                yield path  # gone or unreadable: reading it reports why
+                continue
+            if stat.S_ISLNK(mode):
+                problem = None if roots is None else link_problem(path, roots)
+                if problem:
+                    skip(path, problem)
+                    continue
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError:
+                    yield path  # a dangling link or a loop: reading it reports why
+                    continue
+            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                skip(path, loaders.not_regular_message(mode))
+                continue
+            yield path
 
 
 def build_record(path: str, data: bytes, size: int, mtime_ns: int,
@@ -103,7 +171,7 @@ def build_record(path: str, data: bytes, size: int, mtime_ns: int,
         return rec
     rec.warnings = list(doc.warnings)
     text, st = doc.text, doc.structure
-    rec.title = st.title or Path(path).stem
+    rec.title = doc.title or Path(path).stem
     body: list[str] = []
     boiler: list[str] = []
     for block in st.blocks:
@@ -130,11 +198,14 @@ _worker_lexicon: Lexicon | None = None
 _worker_stop: Any = None  # a multiprocessing Event: the scan was cancelled
 
 
-def _init_worker(lexicon: Lexicon | None, stop: Any = None) -> None:
+def _init_worker(lexicon: Lexicon | None, stop: Any = None, parent: int | None = None) -> None:
     global _worker_lexicon, _worker_stop
     _worker_lexicon = lexicon
     _worker_stop = stop
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The scanning process's id comes from it: read here, after a start-up of a second
+    # or more, it could already be the id of whatever adopted an orphaned worker.
+    threading.Thread(target=_exit_with_parent, args=(parent or os.getppid(),),
+                     daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -211,6 +282,11 @@ class Library:
                 raise FileNotFoundError(f"no such file or folder: {p}")
             self.store.add_folder(str(resolved))
 
+    def link_problem(self, path: str | Path) -> str | None:
+        """Why the release at `path` is not read (a link out of the library folders), or
+        None: the scan and opening a release follow the same rule."""
+        return link_problem(path, link_roots(self.store.folders()))
+
     def lexicon(self) -> Lexicon:
         return Lexicon.from_corrections(self.store.corrections(), self.store.aliases())
 
@@ -227,15 +303,20 @@ class Library:
               workers: int | None, force: bool, only: list[int] | None) -> ScanReport:
         t0 = time.perf_counter()
         report = ScanReport()
+        # Releases corrected just before a crash: their index entries are stale.
+        stale, mark = self.store.pending_reindex()
+        only_stale = set(stale) if only is None else set()
         known = {d.path: d for d in self.store.documents(include_missing=True)}
         seen: set[str] = set()
         todo: list[str] = []
         unlisted: list[tuple[str, str]] = []  # folders that could not be read
+        skipped: list[tuple[str, str]] = []  # files never read (see walk_supported)
+        roots = link_roots(self.store.folders())
         for folder in self.store.folders():
             root = Path(folder)
             if not root.exists():
                 continue  # an unplugged drive is not a deletion of its files
-            for path in walk_supported(root, unlisted):
+            for path in walk_supported(root, unlisted, skipped, roots):
                 key = str(path)
                 if key in seen:
                     continue
@@ -257,11 +338,15 @@ class Library:
                     elif unchanged:
                         report.unchanged += 1
                     continue
-                if unchanged and not force:
+                if unchanged and not force and not (doc is not None and doc.id in only_stale):
                     report.unchanged += 1
                 else:
                     todo.append(key)
         report.failed.extend(unlisted)
+        # A file that is not read is not gone: a release replaced by a pipe or by a link
+        # out of the library keeps its row, review data and indexed copy, and is reported.
+        seen.update(p for p, _ in skipped)
+        report.failed.extend(skipped)
         roots = [Path(f) for f in self.store.folders() if Path(f).exists()]
         # Files in a folder that could not be listed are not gone, only out of reach.
         unreadable = [Path(p) for p, _ in unlisted]
@@ -278,6 +363,8 @@ class Library:
         else:
             self._scan_serial(todo, book, lexicon, workers, progress, cancel)
         self.index.rebuilt = False
+        if mark and not report.cancelled:
+            self.store.clear_reindex(mark, None if only is None else only)
         report.seconds = time.perf_counter() - t0
         log.info("scan of %s: %s in %.1f s", self.store.path.parent, report.summary(),
                  report.seconds)
@@ -343,7 +430,7 @@ class Library:
                 yield _process(p, lexicon)
             return
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(lexicon,)) as pool:
+                                 initargs=(lexicon, None, os.getpid())) as pool:
             yield from pool.map(_process_in_worker, paths, chunksize=16)
 
 
@@ -386,7 +473,7 @@ class Library:
             self.index.remove_worker_temp()  # left by workers of a killed scan
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                      initializer=_init_worker,
-                                     initargs=(lexicon, stop)) as pool:
+                                     initargs=(lexicon, stop, os.getpid())) as pool:
                 inflight: dict[Future[tuple[Any, list[IndexRecord] | None]],
                                list[tuple[str, int]]] = {}
 
@@ -503,8 +590,8 @@ class _ScanBook:
             return old.id
         if sha256 is None and self.by_sha:  # a new path may be a vanished release, moved
             try:
-                sha256 = file_digest(Path(path).read_bytes())
-            except OSError:
+                sha256 = file_digest(loaders.read_bytes(Path(path)))
+            except loaders.LoadError:
                 sha256 = ""
         if sha256 and sha256 in self.by_sha:
             doc_id = self.moved_from[path] = self.by_sha.pop(sha256)
