@@ -197,10 +197,15 @@ class Modals:
 
     def _tick(self) -> None:
         w = QApplication.activeModalWidget()
-        if w is None or not w.isVisible() or w.property("answered") or not self.steps:
+        if w is None or not w.isVisible() or w.property("answered"):
             return
         w.setProperty("answered", True)
         self.seen.append(type(w).__name__)
+        if not self.steps or self.errors:  # a dialog nobody expected: say which, close it
+            text = w.text() if isinstance(w, QMessageBox) else w.windowTitle()
+            self.errors.append(AssertionError(f"unexpected {type(w).__name__}: {text}"))
+            w.reject() if isinstance(w, QDialog) else w.close()
+            return
         try:
             self.steps.pop(0)(w)
         except BaseException as exc:  # noqa: BLE001 - reported by done()
@@ -209,7 +214,10 @@ class Modals:
 
     def done(self) -> bool:
         if self.errors:
+            self.timer.stop()
             raise self.errors[0]
+        if not self.steps:
+            self.timer.stop()  # answers nothing in later tests
         return not self.steps
 
 
@@ -231,8 +239,18 @@ def type_file_name(name: str):
     def step(dlg: QWidget) -> None:
         assert isinstance(dlg, QFileDialog)
         edit = dlg.findChild(QLineEdit, "fileNameEdit")
-        edit.selectAll()
-        QTest.keyClicks(edit, name)
+        if "/" in name:
+            # A path is pasted: typed, "/" would open each folder in turn once the dialog
+            # has listed them (Qt's own navigation), leaving only the last part.
+            edit.setText(name)
+        else:
+            edit.selectAll()
+            QTest.keyClicks(edit, name)
+        # Once the dialog has listed the folder, typing opens its completion list, which
+        # takes the first Return: the user closes it first (Escape), then saves.
+        popup = edit.completer().popup() if edit.completer() is not None else None
+        if popup is not None and popup.isVisible():
+            QTest.keyClick(popup, Qt.Key.Key_Escape)
         QTest.keyClick(edit, Qt.Key.Key_Return)
     return step
 
