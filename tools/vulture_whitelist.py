@@ -6,7 +6,7 @@ _unused = None
 from reviewer import cli
 from reviewer.core.documents import loaders
 from reviewer.core.export import memo
-from reviewer.core.extract import consistency, linking, names, patterns
+from reviewer.core.extract import consistency, linking, name_tokens, patterns
 from reviewer.core.model import Dateline, Entity, Structure
 from reviewer.core.search import index, matchers
 from reviewer.core.search.index import SearchIndex
@@ -64,7 +64,7 @@ main_window.MainWindow.history_menu, main_window.MainWindow._sheet
 # Unused in the extractor today, left to the extractor's own rework (its rules,
 # gazetteers and linker change there): remove each line with the name it lists.
 consistency.URL_RE, linking.LinkResult.canonical_of, linking._initials
-names.CHUNK_RE, patterns.WEEKDAYS
+name_tokens.CHUNK_RE, patterns.WEEKDAYS
 # The CRF trainer calls on_iteration; the benchmarks and the training tool read the model's
 # size and score models with predict (both outside reviewer/)
 from reviewer.core.extract import learned, training

@@ -21,7 +21,7 @@ from reviewer.core.extract.consistency import (
 )
 from reviewer.core.extract.dateline import find_dateline
 from reviewer.core.extract.facts import find_facts
-from reviewer.core.extract.gazetteer import DOC_HEADS, gazetteer
+from reviewer.core.extract.gazetteer import DOC_HEADS, HEADLINE_VERBS, gazetteer
 from reviewer.core.extract.learned import Recogniser, recogniser
 from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.extract.names import find_names
@@ -261,6 +261,21 @@ def _trimmed(text: str, s: int, e: int, label: str) -> tuple[int, int, str]:
     return s, e, label
 
 
+_NAME_LABELS = frozenset(("PERSON", "ORG", "PLACE", "NORP", "EVENT", "DOCUMENT"))
+_FIRST_WORD = re.compile(r"(\w+)[ \t]+(?=[\w(])")
+
+
+def _without_leading_verb(text: str, s: int, e: int, label: str) -> tuple[int, int, str]:
+    """`Acme Inc. Opens Pacific Research Institute`: a headline verb in Title Case is not
+    the start of the name after it (a name opening its line, `Partners Group`, is kept)."""
+    if label not in _NAME_LABELS or not text[text.rfind("\n", 0, s) + 1 : s].strip():
+        return s, e, label
+    m = _FIRST_WORD.match(text, s, e)
+    if m and m.group(1) in HEADLINE_VERBS:
+        return m.end(), e, label
+    return s, e, label
+
+
 def _valued(text: str, spans: list[tuple[int, int, str]], rules: list[Entity],
             ref: date | None) -> list[Entity]:
     """Entities for the model's spans, with the normalised value of dates, amounts and
@@ -295,7 +310,8 @@ def extract(
     ents = _rules(text, structure, dl)
     rec = recogniser() if model is True else model or None
     if rec is not None:
-        spans = [_trimmed(text, *sp) for sp in rec.spans(text, structure, ents)]
+        spans = [_without_leading_verb(text, *_trimmed(text, *sp))
+                 for sp in rec.spans(text, structure, ents)]
         ents = _valued(text, [sp for sp in spans if sp[0] < sp[1]], ents, _ref_date(dl))
         ents = _amending_instruments(text, _drop_compounds(text, ents, dl))
     if lexicon is not None:

@@ -76,7 +76,7 @@ class Gazetteer:
 
 
 def tokenize_name(name: str) -> list[str]:
-    from reviewer.core.extract.names import TOKEN_RE
+    from reviewer.core.extract.name_tokens import TOKEN_RE
 
     return [m.group(0) for m in TOKEN_RE.finditer(name)]
 

@@ -13,183 +13,33 @@ import re
 
 from reviewer.core.extract.gazetteer import (
     COMPASS_WORDS,
-    DOC_HEADS,
-    EVENT_HEADS,
     HEADLINE_VERBS,
     LEGAL_SUFFIXES,
     NONFINAL_DOC_HEADS,
-    ORG_HEADS,
-    PLACE_HEADS,
     STOP_CAPS,
     TITLE_CORE,
-    TITLE_MODS,
-    WEAK_DOC_HEADS,
-    WEAK_EVENT_HEADS,
-    WEAK_ORG_HEADS,
-    WEAK_PLACE_HEADS,
     Gazetteer,
     gazetteer,
 )
+from reviewer.core.extract.name_tokens import (
+    CHUNK_SCAN,
+    INITIAL,
+    MONTH_NAMES,
+    ORDINAL,
+    PAREN_ACRONYM,
+    SAID_AFTER,
+    SAID_BEFORE,
+    STREET_WORDS,
+    TITLE_AFTER,
+    TOKEN_RE,
+    TRAILERS,
+    YEARISH,
+    Tok,
+    head_kind,
+    is_title,
+    weak_head,
+)
 from reviewer.core.model import Entity
-
-_ABBR = (
-    r"(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Co|Corp|Ltd|Gen|Sen|Rep|Gov|Lt|Col|Capt|Rev|Mt|Ft"
-    r"|Bhd|Pte|Pty)\."
-)
-_MONTHS_RX = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-)
-_WORD = (
-    r"[A-Z](?:[A-Z]+(?=[A-Z][a-z]{2,})|(?:[^\W_]|[-&](?!"
-    + _MONTHS_RX
-    + r")(?=[^\W_])|['’](?!s\b)(?=[^\W_]))*(?:-\x20(?=[A-Z][a-z]))?(?:[^\W_]|[-&](?=[^\W_]))*)"
-)
-_NUMW = r"\d{1,3}(?:st|nd|rd|th)|(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?"
-# a middle initial ("Michael J. Young") joins the words around it
-_INITIAL_RX = r"[A-Z]\.(?=\x20[A-Z][a-z])"
-CAPW = rf"(?:{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_INITIAL_RX}|{_WORD}|{_NUMW})"
-CONNECTORS = (
-    "of",
-    "on",
-    "for",
-    "in",
-    "to",
-    "and",
-    "de",
-    "du",
-    "des",
-    "la",
-    "le",
-    "van",
-    "von",
-    "der",
-    "den",
-    "da",
-    "di",
-    "del",
-    "bin",
-    "binti",
-    "al",
-    "el",
-    "&",
-    "at",
-    "upon",
-)
-_SEP = (
-    r"(?:\x20(?:(?:" + "|".join(CONNECTORS) + r")\x20)?(?:the\x20)?|['’]\x20|"
-    r",\x20(?=(?:Inc|Ltd|LLC|L\.L\.C|Corp|Co|PLC|Limited|S\.A|N\.V|GmbH|AG|Pte|Pty|Bhd)\b))"
-)
-CHUNK_RE = re.compile(rf"(?<![\w@/#.-]){CAPW}(?:{_SEP}{CAPW})*")
-# CHUNK_RE for scanning: it starts with a character class (a capital or a digit, rare in
-# text), so the regex engine skips ahead in C; the look-behind inside then checks the word
-# start and the look-ahead captures the whole run as group 1.
-_CHUNK_SCAN = re.compile(rf"[A-Z\d](?<=(?<![\w@/#.-])(?=({CAPW}(?:{_SEP}{CAPW})*)).)")
-TOKEN_RE = re.compile(
-    rf"{_ABBR}|[A-Z]\.(?:[A-Z]\.)+|{_INITIAL_RX}|\d[\w]*(?:[-–]\d+)?|[^\W_]+(?:[-&][^\W_]+|['’](?!s\b)[^\W_]+)*(?:-\x20[^\W_]+)?|&"
-)
-_YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?$|\d{1,4}$|[IVX]{1,4}$")
-_INITIAL = re.compile(r"[A-Z]\.$")
-_ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)$")
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}s?$")
-MONTH_NAMES = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-)
-# street-type words: a capitalised run ending in one is an address
-STREET_WORDS = frozenset(
-    ["Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive", "Dr",
-     "Highway", "Hwy", "Parkway", "Pkwy", "Freeway", "Expressway", "Suite"]
-)
-TRAILERS = frozenset(["Plus", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"])
-
-_TITLE_AFTER = re.compile(
-    r",\x20(?:the\x20|a\x20|its\x20)?(?:(?:[A-Z][\w-]+)\x20){0,4}?(?:"
-    + "|".join(sorted(TITLE_CORE, key=len, reverse=True))
-    + r")\b"
-)
-_SAID_BEFORE = re.compile(r"\b(?:said|says|according to|by|thanked|told|added)\x20$")
-_SAID_AFTER = re.compile(r"\x20(?:said|says|added|noted|explained|commented|stated)\b")
-
-
-_PAREN_ACR = re.compile(r"\(([A-Z][A-Z0-9&]{1,7})\)")
-
-
-class Tok:
-    __slots__ = ("s", "e", "t", "conn")
-
-    def __init__(self, s: int, e: int, t: str, conn: bool) -> None:
-        self.s, self.e, self.t, self.conn = s, e, t, conn
-
-
-_HEAD_KIND: dict[str, str] = {}
-
-
-def _head_kind(t: str) -> str:
-    k = _HEAD_KIND.get(t)
-    if k is None:
-        k = _head_kind_of(t)
-        if len(_HEAD_KIND) < 100_000:
-            _HEAD_KIND[t] = k
-    return k
-
-
-def _head_kind_of(t: str) -> str:
-    base = t.rstrip(".")
-    if base in ORG_HEADS or base in LEGAL_SUFFIXES:
-        return "ORG"
-    if base in EVENT_HEADS:
-        return "EVENT"
-    if base in DOC_HEADS:
-        return "DOCUMENT"
-    if base in PLACE_HEADS:
-        return "PLACE"
-    return ""
-
-
-def _weak(t: str, kind: str) -> bool:
-    t = t.rstrip(".")
-    return (
-        (kind == "ORG" and t in WEAK_ORG_HEADS)
-        or (kind == "EVENT" and t in WEAK_EVENT_HEADS)
-        or (kind == "DOCUMENT" and t in WEAK_DOC_HEADS)
-        or (kind == "PLACE" and t in WEAK_PLACE_HEADS)
-    )
-
-
-def _is_title(t: str) -> bool:
-    t = t.rstrip(".")
-    return t in TITLE_CORE or t in TITLE_MODS
 
 
 class NameFinder:
@@ -198,7 +48,7 @@ class NameFinder:
     def __init__(self, text: str, gaz: Gazetteer | None = None) -> None:
         self.text = text
         # acronyms defined in brackets somewhere in the release are not "unknown"
-        self.defined = frozenset(_PAREN_ACR.findall(text))
+        self.defined = frozenset(PAREN_ACRONYM.findall(text))
         self.g = gaz or gazetteer()
         self.out: list[Entity] = []
         # Title Case headlines: capitals there are no evidence of a name
@@ -239,7 +89,7 @@ class NameFinder:
 
     def _proper(self, t: str) -> bool:
         """A token that is clearly a proper noun (not ordinary vocabulary)."""
-        if _ORDINAL.match(t) or _YEARISH.match(t):
+        if ORDINAL.match(t) or YEARISH.match(t):
             return False
         if any(c.isdigit() for c in t):
             return False
@@ -251,7 +101,7 @@ class NameFinder:
         out = self.out
         names_get = self.g.names.get
         tokens = TOKEN_RE.finditer
-        search = _CHUNK_SCAN.search
+        search = CHUNK_SCAN.search
         pos = 0
         while True:  # CHUNK_RE.finditer(text), faster
             m = search(text, pos)
@@ -282,7 +132,7 @@ class NameFinder:
         i = 0
         while i < n:
             t = toks[i]
-            kind = "" if t.conn else _head_kind(t.t)
+            kind = "" if t.conn else head_kind(t.t)
             if (
                 kind == "ORG"
                 and t.t.rstrip(".") in LEGAL_SUFFIXES
@@ -294,7 +144,7 @@ class NameFinder:
                 t.t in NONFINAL_DOC_HEADS
                 and i + 1 < n
                 and not toks[i + 1].conn
-                and _head_kind(toks[i + 1].t)
+                and head_kind(toks[i + 1].t)
             ):
                 i += 1
                 continue
@@ -304,7 +154,7 @@ class NameFinder:
                 j + 1 < n
                 and not toks[j + 1].conn
                 and (
-                    _head_kind(toks[j + 1].t) or self._is_modifier(toks[j + 1]) and not used[j + 1]
+                    head_kind(toks[j + 1].t) or self._is_modifier(toks[j + 1]) and not used[j + 1]
                 )
             ):
                 # look ahead: is there another head later in this segment?
@@ -312,13 +162,13 @@ class NameFinder:
                 while (
                     k < n
                     and not toks[k].conn
-                    and not _head_kind(toks[k].t)
+                    and not head_kind(toks[k].t)
                     and self._is_modifier(toks[k])
                 ):
                     k += 1
-                if k < n and not toks[k].conn and _head_kind(toks[k].t):
+                if k < n and not toks[k].conn and head_kind(toks[k].t):
                     j = k
-                    kind = _head_kind(toks[j].t)
+                    kind = head_kind(toks[j].t)
                 else:
                     break
             end = self._head_span(toks, used, j, kind)
@@ -384,10 +234,10 @@ class NameFinder:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is None or used[i + 1] or nxt.conn or (nxt.t,) in g.names:
             return False
-        if nxt.t in g.surnames and not g.is_common(nxt.t) and _TITLE_AFTER.match(self.text, nxt.e):
+        if nxt.t in g.surnames and not g.is_common(nxt.t) and TITLE_AFTER.match(self.text, nxt.e):
             return True
         if (
-            _INITIAL.match(nxt.t)
+            INITIAL.match(nxt.t)
             and toks[i].t in g.given
             and i + 2 < len(toks)
             and toks[i + 2].t in g.surnames
@@ -438,7 +288,7 @@ class NameFinder:
             n > R + 1
             and not toks[R + 1].conn
             and (
-                _YEARISH.match(toks[R + 1].t)
+                YEARISH.match(toks[R + 1].t)
                 and kind != "PLACE"
                 or toks[R + 1].t in TRAILERS
                 or kind == "ORG"
@@ -473,7 +323,7 @@ class NameFinder:
                 c0 in ("and", "&")
                 and ncomp == 0
                 and kind == "ORG"
-                and not _head_kind(self._seg_last(toks, m))
+                and not head_kind(self._seg_last(toks, m))
             ):
                 break
             if kind == "ORG" and c0 == "of" and nof >= 1:
@@ -499,9 +349,9 @@ class NameFinder:
             nof += c0 == "of"
             k = q
             del conn
-        has_mod = any(self._proper(toks[x].t) or _ORDINAL.match(toks[x].t) for x in range(L, j))
+        has_mod = any(self._proper(toks[x].t) or ORDINAL.match(toks[x].t) for x in range(L, j))
         has_trail = j < R
-        weak = _weak(head, kind)
+        weak = weak_head(head, kind)
         if j == L and ncomp == 0 and not has_trail:
             return j  # a bare head word is a generic noun ("the Plan", "the meeting")
         comp_proper = any(
@@ -596,7 +446,7 @@ class NameFinder:
         for x, idx in enumerate(p):
             if toks[idx].t.rstrip(".") in TITLE_CORE:
                 tl = x
-            elif not _is_title(toks[idx].t):
+            elif not is_title(toks[idx].t):
                 break
         name = p[tl + 1 :] if tl >= 0 else p
         if tl >= 0 and name:
@@ -605,8 +455,8 @@ class NameFinder:
             words = [toks[x].t for x in name]
             if (
                 all(not g.is_common(w) or g.is_name_part(w) for w in words)
-                and not any(w.isupper() and len(w) > 1 and not _INITIAL.match(w) for w in words)
-                and not any(_YEARISH.match(w) for w in words)
+                and not any(w.isupper() and len(w) > 1 and not INITIAL.match(w) for w in words)
+                and not any(YEARISH.match(w) for w in words)
             ):
                 self._emit(toks, name[0], name[-1], "PERSON", 0.85)
             return
@@ -626,11 +476,11 @@ class NameFinder:
         text = self.text
         if (
             2 <= len(words) <= 4
-            and not _INITIAL.match(words[-1])
+            and not INITIAL.match(words[-1])
             and not any(
-                w.isupper() and len(w) > 1 and not _INITIAL.match(w)
-                or _YEARISH.match(w)
-                or _is_title(w)
+                w.isupper() and len(w) > 1 and not INITIAL.match(w)
+                or YEARISH.match(w)
+                or is_title(w)
                 for w in words
             )
         ):
@@ -645,9 +495,9 @@ class NameFinder:
                 common == 0
                 and known >= 1
                 and (
-                    _TITLE_AFTER.match(text, e)
-                    or _SAID_BEFORE.search(text, max(0, s - 20), s)
-                    or _SAID_AFTER.match(text, e)
+                    TITLE_AFTER.match(text, e)
+                    or SAID_BEFORE.search(text, max(0, s - 20), s)
+                    or SAID_AFTER.match(text, e)
                     or self._appositive(s, e)
                 )
             ):
