@@ -66,10 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write a Word memo for releases")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--out", required=True, metavar="MEMO.docx")
+    p.add_argument("--out", required=True, metavar="MEMO.docx",
+                   help="the memo; .docx is added when missing (an existing MEMO.docx is "
+                        "then kept: name it in full to replace it)")
     p.add_argument("--title", default=None)
     p.add_argument("--author", default=None)
-    p.add_argument("--full-text", action="store_true")
+    p.add_argument("--overview", default="", metavar="TEXT",
+                   help="your opening paragraph for the memo's first page")
+    p.add_argument("--entities", action="store_true",
+                   help="add tables of each release's people and organisations")
+    p.add_argument("--full-text", action="store_true",
+                   help="add an appendix with each release's text, entities highlighted")
     _data_dir_arg(p)
 
     p = sub.add_parser("teach", help="teach the extractor from the corrections and reviewed "
@@ -507,8 +514,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reviewer.core.export import ExportError, export_memo
+    from reviewer.core.export import ExportError, export_memo, memo_path
 
+    try:
+        target = memo_path(args.out)
+    except ExportError as exc:
+        raise UserError(str(exc)) from exc
+    if target != Path(args.out).expanduser() and target.exists():
+        # The user named "report"; replacing "report.docx" is not what they asked for.
+        raise UserError(f"{target} already exists; to replace it, name it in full: "
+                        f"--out {target}")
     with _workspace(args) as ws:
         ids = []
         for p in args.paths:
@@ -517,7 +532,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise UserError(f"{p} is not in the library; run `reviewer index` first")
             ids.append(doc_id)
         try:
-            out = export_memo(ws, ids, args.out, title=args.title, author=args.author,
+            out = export_memo(ws, ids, target, title=args.title, author=args.author,
+                              overview=args.overview, entities=args.entities,
                               full_text=args.full_text)
         except ExportError as exc:
             raise UserError(str(exc)) from exc

@@ -40,6 +40,42 @@ def _shade(rpr, fill: str) -> None:
     rpr.append(shd)
 
 
+def _left_bar(ppr, color: str) -> None:
+    """A coloured bar on the left of a paragraph style (w:pBdr/w:left)."""
+    bdr = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for k, v in (("val", "single"), ("sz", "18"), ("space", "6"), ("color", color)):
+        left.set(qn(f"w:{k}"), v)
+    bdr.append(left)
+    # The schema fixes the order inside w:pPr: the border goes before spacing and indents.
+    ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+                              "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                              "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                              "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                              "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                              "w:pPrChange")
+
+
+def _complex_script_like_latin(styles) -> None:
+    """Arabic and Hebrew letters take Word's complex-script properties (w:bCs, w:iCs,
+    w:szCs): give every style the same weight, slant and size for them as for Latin."""
+    for st in styles:
+        rpr = st.element.rPr
+        if rpr is None:
+            continue
+        for latin, cs in (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs")):
+            el, twin = rpr.find(qn(latin)), rpr.find(qn(cs))
+            if el is None:
+                continue
+            if twin is None:
+                twin = OxmlElement(cs)
+                el.addnext(twin)
+            for k, v in el.attrib.items():
+                twin.set(k, v)
+
+
 def _add_field(run, instr: str) -> None:
     """A complex field (PAGE, NUMPAGES): begin, instruction, separate, placeholder, end."""
     def fld(kind: str):
@@ -93,9 +129,49 @@ def build(out: Path = OUT) -> Path:
     small.font.size = Pt(9)
     small.paragraph_format.space_after = Pt(0)
 
+    lead = styles.add_style("Memo Lead", WD_STYLE_TYPE.PARAGRAPH)
+    lead.base_style = normal
+    lead.font.size = Pt(11)
+    lead.paragraph_format.space_after = Pt(8)
+
+    # A key fact is a bullet kept with the evidence quoted under it.
+    fact = styles.add_style("Memo Fact", WD_STYLE_TYPE.PARAGRAPH)
+    fact.base_style = styles["List Bullet"]
+    fact.font.size = Pt(10.5)
+    fact.paragraph_format.space_before = Pt(4)
+    fact.paragraph_format.space_after = Pt(0)
+    fact.paragraph_format.keep_with_next = True
+
+    # The releases on the first page: "1. Headline — dateline", the number hanging.
+    listing = styles.add_style("Memo List", WD_STYLE_TYPE.PARAGRAPH)
+    listing.base_style = normal
+    listing.paragraph_format.left_indent = Cm(0.63)
+    listing.paragraph_format.first_line_indent = Cm(-0.63)
+    listing.paragraph_format.space_after = Pt(3)
+    listing.paragraph_format.tab_stops.add_tab_stop(Cm(0.63))
+
+    evidence = styles.add_style("Memo Evidence", WD_STYLE_TYPE.PARAGRAPH)
+    evidence.base_style = normal
+    evidence.font.size = Pt(9)
+    evidence.font.italic = True
+    evidence.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    evidence.paragraph_format.left_indent = Cm(0.63)
+    evidence.paragraph_format.space_after = Pt(2)
+
+    # The reviewer's own words: indented under what they are about, with a bar beside.
+    note = styles.add_style("Memo Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(9.5)
+    note.paragraph_format.left_indent = Cm(0.63)
+    note.paragraph_format.space_after = Pt(4)
+    _left_bar(note.element.get_or_add_pPr(), "C9A227")
+
     for name in ("Heading 1", "Heading 2"):
         styles[name].font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
-    styles["Heading 1"].paragraph_format.space_before = Pt(12)
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    styles["Heading 1"].font.size = Pt(14)
+    styles["Heading 2"].paragraph_format.space_before = Pt(10)
+    styles["Heading 2"].font.size = Pt(11.5)
 
     for label in LABELS:
         st = styles.add_style(f"Entity-{label}", WD_STYLE_TYPE.CHARACTER)
@@ -118,6 +194,8 @@ def build(out: Path = OUT) -> Path:
     cr = styles.add_style("annotation reference", WD_STYLE_TYPE.CHARACTER)
     cr.style_id = "CommentReference"
     cr.font.size = Pt(8)
+
+    _complex_script_like_latin(styles)
 
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)

@@ -1,4 +1,5 @@
-"""File > Export memo…: which releases (scope), title, author, full text."""
+"""File > Export memo…: which releases (scope), title, author, the overview that opens
+the memo, and what to add (people and organisations tables, full text)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,8 @@ class ExportOptions:
     title: str = ""
     author: str = ""
     full_text: bool = False
+    overview: str = ""
+    entities: bool = False
 
 
 class ExportDialog(QDialog):
@@ -57,11 +61,21 @@ class ExportDialog(QDialog):
         self.title = QLineEdit(defaults.title)
         self.title.setPlaceholderText("Review memo")
         self.author = QLineEdit(defaults.author)
+        self.overview = QPlainTextEdit(defaults.overview)
+        self.overview.setObjectName("exportOverview")
+        self.overview.setPlaceholderText(
+            "Your summary of the set for the first page (optional). The memo also says "
+            "what the releases cover, from their dates, names and meetings.")
+        self.overview.setTabChangesFocus(True)
+        self.overview.setFixedHeight(self.overview.fontMetrics().lineSpacing() * 5 + 12)
+        self.entities = QCheckBox("Add tables of each release's people and organisations")
+        self.entities.setChecked(defaults.entities)
         self.full_text = QCheckBox("Include the full text of each release (appendix)")
         self.full_text.setChecked(defaults.full_text)
         form = QFormLayout()
         form.addRow("Title:", self.title)
         form.addRow("Author:", self.author)
+        form.addRow("Overview:", self.overview)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
@@ -72,13 +86,15 @@ class ExportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(box)
         lay.addLayout(form)
+        lay.addWidget(self.entities)
         lay.addWidget(self.full_text)
         lay.addWidget(buttons)
 
     def options(self) -> ExportOptions:
         scope = SCOPES[max(0, self.scope_group.checkedId())]
         return ExportOptions(scope, self.title.text().strip(), self.author.text().strip(),
-                             self.full_text.isChecked())
+                             self.full_text.isChecked(), self.overview.toPlainText().strip(),
+                             self.entities.isChecked())
 
 
 def ask_export_options(parent: QWidget, counts: dict[str, int],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from reviewer.core.export import default_author
+from reviewer.core.export import ExportError, default_author, memo_path
 from reviewer.core.review.workspace import Workspace
 from reviewer.ui import export_dialog
 from reviewer.ui.controller import ReviewController
@@ -58,7 +58,8 @@ class ExportFlow(QObject):
         defaults = export_dialog.ExportOptions(
             "selected" if counts["selected"] > 1 else "current", "",
             str(q.value("export/author", "") or "") or default_author(),
-            str(q.value("export/full_text", "false")).lower() == "true")
+            str(q.value("export/full_text", "false")).lower() == "true",
+            entities=str(q.value("export/entities", "false")).lower() == "true")
         opts = export_dialog.ask_export_options(self.window, counts, defaults)
         if opts is None:
             return
@@ -71,15 +72,50 @@ class ExportFlow(QObject):
         view = self.controller.view
         if opts.scope == "current" and view is not None:
             name = Path(view.document.name).stem + "-memo.docx"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export memo",
-                                              str(Path(folder) / name),
-                                              "Word documents (*.docx)")
-        if not path:
+        target = self.ask_target(str(Path(folder) / name))
+        if target is None:
             return
-        self.settings.set_value("export/last_folder", str(Path(path).parent))
+        self.settings.set_value("export/last_folder", str(target.parent))
         self.settings.set_value("export/author", opts.author)
         self.settings.set_value("export/full_text", "true" if opts.full_text else "false")
-        self.start_export(ExportJob(ids, path, opts.title, opts.author, opts.full_text))
+        self.settings.set_value("export/entities", "true" if opts.entities else "false")
+        self.start_export(ExportJob(ids, str(target), opts.title, opts.author, opts.full_text,
+                                    opts.overview, opts.entities))
+
+    def ask_target(self, start: str) -> Path | None:
+        """Where to write the memo, or None when the user gives up.
+
+        The save dialog's own overwrite question is turned off: it would ask about the
+        name as typed ("report") while the memo goes to "report.docx". The question is
+        asked here about the path that is really written, and "No" returns to the dialog.
+        """
+        while True:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Export memo", start, "Word documents (*.docx)",
+                options=QFileDialog.Option.DontConfirmOverwrite)
+            if not path:
+                return None
+            try:
+                target = memo_path(path)
+            except ExportError as exc:
+                QMessageBox.warning(self.window, "Export memo", str(exc))
+                start = path
+                continue
+            if not target.exists() or self._confirm_replace(target):
+                return target
+            start = str(target)
+
+    def _confirm_replace(self, target: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace memo?",
+                          f"“{target.name}” already exists in {target.parent}.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          self.window)
+        box.setObjectName("replaceMemo")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
+        box.setInformativeText("Replacing it overwrites its contents.")
+        box.button(QMessageBox.StandardButton.Yes).setText("Replace")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def start_export(self, job: ExportJob) -> bool:
         if not self.exports.start(job):

@@ -276,6 +276,8 @@ class ExportJob:
     title: str = ""
     author: str = ""
     full_text: bool = False
+    overview: str = ""
+    entities: bool = False
 
 
 class ExportTask(QRunnable):
@@ -296,7 +298,8 @@ class ExportTask(QRunnable):
         job = self.job
         try:
             path = export_memo(self.ws, job.doc_ids, job.target, title=job.title or None,
-                               author=job.author or None, full_text=job.full_text,
+                               author=job.author or None, overview=job.overview,
+                               entities=job.entities, full_text=job.full_text,
                                progress=progress)
         except ExportCancelled:
             self.signals.cancelled.emit()

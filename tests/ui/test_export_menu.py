@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from ui_helpers import FIRST, doc_id_of, on_dialog
 
+from reviewer.core.export.releases import headline
+from reviewer.core.review.view import document_view
 from reviewer.ui import export_dialog
 from reviewer.ui.dialogs import NoteDialog
 from reviewer.ui.export_dialog import ExportOptions
@@ -24,11 +36,8 @@ def release_headings(path: Path) -> list[str]:
 
 
 def titles_of(window, ids: list[int]) -> list[str]:
-    out = []
-    for i in ids:
-        doc = window.ws.load(i)
-        out.append(doc.title.strip() or doc.name)
-    return out
+    """The releases' headlines as the memo gives them."""
+    return [headline(document_view(window.ws, i)) for i in ids]
 
 
 def choose(monkeypatch, options: ExportOptions, target: Path, seen: dict) -> None:
@@ -36,8 +45,8 @@ def choose(monkeypatch, options: ExportOptions, target: Path, seen: dict) -> Non
         seen["counts"], seen["defaults"] = counts, defaults
         return options
 
-    def save(parent, caption, start, filt):
-        seen["start"], seen["filter"] = start, filt
+    def save(parent, caption, start, filt, **kw):
+        seen["start"], seen["filter"], seen["options"] = start, filt, kw.get("options")
         return str(target), filt
 
     monkeypatch.setattr(export_dialog, "ask_export_options", ask)
@@ -170,3 +179,155 @@ def test_dialog_disables_empty_scopes(qtbot, counts, expect) -> None:
     opts = dlg.options()
     assert opts.scope == ("results" if counts["results"] else expect)
     assert opts.author == "me"
+
+
+# -- where the memo goes: the save dialog and the question before replacing ---------------
+
+class Modals:
+    """Answers the modal dialogs an export opens, one step per dialog and in order, as a
+    user would: each step gets the dialog on screen and types or clicks in it."""
+
+    def __init__(self, *steps: Callable[[QWidget], None]) -> None:
+        self.steps = list(steps)
+        self.seen: list[str] = []
+        self.errors: list[BaseException] = []
+        self.timer = QTimer()
+        self.timer.setInterval(40)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        w = QApplication.activeModalWidget()
+        if w is None or not w.isVisible() or w.property("answered"):
+            return
+        w.setProperty("answered", True)
+        self.seen.append(type(w).__name__)
+        if not self.steps or self.errors:  # a dialog nobody expected: say which, close it
+            text = w.text() if isinstance(w, QMessageBox) else w.windowTitle()
+            self.errors.append(AssertionError(f"unexpected {type(w).__name__}: {text}"))
+            w.reject() if isinstance(w, QDialog) else w.close()
+            return
+        try:
+            self.steps.pop(0)(w)
+        except BaseException as exc:  # noqa: BLE001 - reported by done()
+            self.errors.append(exc)
+            w.reject() if isinstance(w, QDialog) else w.close()
+
+    def done(self) -> bool:
+        if self.errors:
+            self.timer.stop()
+            raise self.errors[0]
+        if not self.steps:
+            self.timer.stop()  # answers nothing in later tests
+        return not self.steps
+
+
+def accept_options(overview: str = "", entities: bool = False):
+    def step(dlg: QWidget) -> None:
+        assert isinstance(dlg, export_dialog.ExportDialog)
+        if overview:
+            QTest.keyClicks(dlg.overview, overview)
+        if entities:
+            QTest.mouseClick(dlg.entities, Qt.MouseButton.LeftButton,
+                             pos=QPoint(8, dlg.entities.height() // 2))
+        box = dlg.findChild(QDialogButtonBox)
+        QTest.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+    return step
+
+
+def type_file_name(name: str):
+    def step(dlg: QWidget) -> None:
+        assert isinstance(dlg, QFileDialog)
+        edit = dlg.findChild(QLineEdit, "fileNameEdit")
+        if "/" in name:
+            # A path is pasted: typed, "/" would open each folder in turn once the dialog
+            # has listed them (Qt's own navigation), leaving only the last part.
+            edit.setText(name)
+        else:
+            edit.selectAll()
+            QTest.keyClicks(edit, name)
+        # Once the dialog has listed the folder, typing opens its completion list, which
+        # takes the first Return: the user closes it first (Escape), then saves.
+        popup = edit.completer().popup() if edit.completer() is not None else None
+        if popup is not None and popup.isVisible():
+            QTest.keyClick(popup, Qt.Key.Key_Escape)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    return step
+
+
+def cancel_file_dialog(dlg: QWidget) -> None:
+    assert isinstance(dlg, QFileDialog)
+    QTest.keyClick(dlg, Qt.Key.Key_Escape)
+
+
+def answer(button: str, *, expect: str):
+    def step(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        assert expect in box.text() + "\n" + box.informativeText(), box.text()
+        [b] = [b for b in box.buttons() if b.text().replace("&", "") == button]
+        QTest.mouseClick(b, Qt.MouseButton.LeftButton)
+    return step
+
+
+def start_in(window, folder: Path) -> None:
+    window.settings.set_value("export/last_folder", str(folder))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_name_without_docx_does_not_silently_replace_the_memo(window, qtbot,
+                                                                tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    report = out / "report.docx"
+    report.write_bytes(b"last week's memo")
+    start_in(window, out)
+    # "report" is typed; the memo would go to report.docx, which exists: asked, "No",
+    # back to the save dialog, then cancelled. Nothing is written.
+    modals = Modals(accept_options(), type_file_name("report"),
+                    answer("No", expect="“report.docx” already exists in " + str(out)),
+                    cancel_file_dialog)
+    window.actions_by_id["export"].trigger()
+    qtbot.waitUntil(modals.done, timeout=20000)
+    assert modals.seen == ["ExportDialog", "QFileDialog", "QMessageBox", "QFileDialog"]
+    assert not window.exports.running
+    assert report.read_bytes() == b"last week's memo"
+    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
+    # Again, and this time "Replace", with an overview and the people tables asked for.
+    modals = Modals(accept_options("Bottom line: the forum went well.", entities=True),
+                    type_file_name("report"), answer("Replace", expect="report.docx"))
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as sig:
+        window.actions_by_id["export"].trigger()
+    assert modals.done()
+    assert Path(sig.args[0]) == report
+    assert sorted(p.name for p in out.iterdir()) == ["report.docx"]
+    memo = docx.Document(str(report))
+    assert "Bottom line: the forum went well." in [p.text for p in memo.paragraphs]
+    assert "People and organisations" in [p.text for p in memo.paragraphs]
+    assert window.settings.q.value("export/entities") == "true"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_new_name_is_written_without_asking(window, qtbot, tmp_path) -> None:
+    start_in(window, tmp_path)
+    modals = Modals(accept_options(), type_file_name("fresh"))
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as sig:
+        window.actions_by_id["export"].trigger()
+    assert modals.done() and modals.seen == ["ExportDialog", "QFileDialog"]
+    assert Path(sig.args[0]) == tmp_path / "fresh.docx"
+    assert (tmp_path / "fresh.docx").read_bytes().startswith(b"PK")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_device_is_refused_and_nothing_is_written_next_to_it(window, qtbot,
+                                                              tmp_path) -> None:
+    start_in(window, tmp_path)
+    modals = Modals(accept_options(), type_file_name("/dev/full"),
+                    answer("OK", expect="/dev/full: it is not a regular file"),
+                    cancel_file_dialog)
+    window.actions_by_id["export"].trigger()
+    qtbot.waitUntil(modals.done, timeout=20000)
+    assert modals.seen == ["ExportDialog", "QFileDialog", "QMessageBox", "QFileDialog"]
+    assert not window.exports.running
+    assert not Path("/dev/full.docx").exists()

@@ -1,10 +1,19 @@
 """Build the review memo (a python-docx Document) from reviewed releases.
 
-Layout: title block (title, author, date, highlight key, releases table); for several
-releases a cross-release section (shared entities, possible conflicts); then one section
-per release (executive summary, key facts, entities, annotated excerpts with the notes as
-Word comments); optionally an appendix with each full text. A heading is only written
-when its section has content, so the memo never shows empty headings.
+Layout, for a reader who was not part of the review:
+
+- a first page: title, who prepared it and when, what the set is about (the reviewer's
+  overview and/or one built from the releases), the releases in one line each (headline
+  and dateline), the key verified (and disputed) facts, and where the releases disagree;
+- per release, flowing on from the first page: its headline, dateline and review state, a
+  summary, its key facts with the release's own words as evidence and the reviewer's
+  verdicts, corrections and notes, then the reviewer's other notes; optionally a table
+  of its people and organisations;
+- optionally an appendix with each full text, entities highlighted.
+
+Every reviewer note is written in the body (a printed or PDF copy keeps it) and also as a
+Word comment anchored on the words it is about. A heading is only written when its section
+has content, so the memo never shows empty headings.
 """
 from __future__ import annotations
 
@@ -20,16 +29,26 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reviewer.core.export.comments import add_note_comment
+from reviewer.core.export.conflicts import KIND_TEXT, Conflict, find_conflicts
 from reviewer.core.export.errors import ExportError
-from reviewer.core.export.releases import Release, find_conflicts, shared_entities
-from reviewer.core.export.summary import (
-    enclosing_sentence,
-    generated_summary,
-    split_sentences,
+from reviewer.core.export.keyfacts import KeyFact, key_facts
+from reviewer.core.export.overview import count, describe_set
+from reviewer.core.export.releases import (
+    TABLE_LABELS,
+    Release,
+    plausible_name,
+    shared_names,
 )
-from reviewer.core.export.wordml import Cell, clean, label_underline, paragraph, run, table
-from reviewer.core.intervals import merge_spans
-from reviewer.core.model import LABELS, Alias, Entity, Fact
+from reviewer.core.export.summary import generated_summary
+from reviewer.core.export.wordml import (
+    clean,
+    label_underline,
+    paragraph,
+    run,
+    set_text_direction,
+    table,
+)
+from reviewer.core.model import LABELS, Alias, Entity
 from reviewer.core.palette import LABEL_COLORS, LABEL_NAMES
 from reviewer.core.resources import resource_path
 from reviewer.core.store import Note
@@ -39,13 +58,13 @@ if TYPE_CHECKING:  # review imports the extractor; the memo only needs the data 
 
 TEMPLATE = "memo_template.docx"
 DEFAULT_TITLE = "Review memo"
-EVIDENCE_CHARS = 300
-MAX_SHARED_ROWS = 400  # a 1000-release memo should not turn into a phone book
-# Values, not things: a date or an amount shared by two releases is not news.
-
-STATUS_FILLS = {"verified": "CCEBD9", "disputed": "F6CFC0"}  # green / vermilion tints
-KIND_NAMES = {"role": "Role", "figure": "Figure", "dateline": "Dateline",
-              "meeting": "Meeting"}
+MAX_SHARED_ROWS = 60  # the names a reader scans, not a phone book
+MAX_TABLE_ROWS = 40
+GREY = "666666"
+STATUS_TEXT = {"verified": ("✓ verified", "2E7D32"), "disputed": ("✗ disputed", "B03A2E"),
+               "unverified": ("unverified", "8A8A8A")}
+REVIEW_TEXT = {"unreviewed": "not reviewed yet", "in progress": "review in progress",
+               "reviewed": "reviewed"}
 
 Progress = Callable[[int, int, str], None]
 
@@ -56,9 +75,13 @@ class Styles:
 
     title: str | None
     meta: str | None
+    lead: str | None
     h1: str | None
     h2: str | None
-    excerpt: str | None
+    fact: str | None
+    listing: str | None
+    evidence: str | None
+    note: str | None
     cell: str | None
     table: str | None
     entity: dict[str, str | None] = field(default_factory=dict)
@@ -72,9 +95,12 @@ class Styles:
                 return fallback
 
         return cls(title=sid("Memo Title", "Title"), meta=sid("Memo Meta", None),
+                   lead=sid("Memo Lead", None),
                    h1=sid("Heading 1", "Heading1"), h2=sid("Heading 2", "Heading2"),
-                   excerpt=sid("Memo Excerpt", None), cell=sid("Memo Table Text", None),
-                   table=sid("Table Grid", None),
+                   fact=sid("Memo Fact", sid("List Bullet", None)),
+                   listing=sid("Memo List", None),
+                   evidence=sid("Memo Evidence", None), note=sid("Memo Note", None),
+                   cell=sid("Memo Table Text", None), table=sid("Table Grid", None),
                    entity={lb: sid(f"Entity-{lb}", None) for lb in LABELS})
 
 
@@ -95,6 +121,28 @@ def open_template() -> DocxDocument:
 
 def format_date(day: _dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(slots=True)
+class MemoOptions:
+    title: str = DEFAULT_TITLE
+    author: str = "Reviewer"
+    overview: str = ""  # the reviewer's own opening paragraph(s)
+    entities: bool = False  # people and organisations tables
+    full_text: bool = False  # appendix with each release's text
+    day: _dt.date | None = None
+    aliases: Sequence[Alias] = ()
+
+
+@dataclass(slots=True)
+class ReleaseFacts:
+    """What the memo says about one release, worked out once for both the first page
+    and the release's own section."""
+
+    release: Release
+    facts: list[KeyFact]
+    more: int  # further facts not listed
+    notes: list[Note]  # notes not shown with a fact
 
 
 class MemoBuilder:
@@ -140,44 +188,206 @@ class MemoBuilder:
         return {"style": self.st.entity.get(label), "fill": LABEL_COLORS.get(label),
                 "underline": label_underline(label)}
 
-    def highlighted(self, p: etree._Element, text: str, start: int, end: int,
-                    entities: Sequence[Entity], cuts: Iterable[int] = ()
-                    ) -> dict[int, etree._Element]:
-        """Runs for text[start:end] with entities shaded; also split at every offset in
-        `cuts` so comments can anchor on exact spans. Returns {run start offset: w:r}."""
-        bounds = {start, end}
-        bounds.update(c for c in cuts if start < c < end)
-        label_at: list[tuple[int, int, str]] = []
-        last = start
-        for ent in entities:
-            if ent.end <= start or ent.start >= end or ent.start < last:
-                continue  # outside, or overlapping the previous one (keep the first)
-            s, e = max(ent.start, start), min(ent.end, end)
-            label_at.append((s, e, ent.label))
-            bounds.update((s, e))
-            last = e
-        points = sorted(bounds)
-        runs: dict[int, etree._Element] = {}
-        li = 0
-        for a, b in zip(points, points[1:], strict=False):
-            while li < len(label_at) and label_at[li][1] <= a:
-                li += 1
-            opts: dict[str, Any] = {}
-            if li < len(label_at) and label_at[li][0] <= a < label_at[li][1]:
-                opts = self.entity_run_options(label_at[li][2])
-            runs[a] = run(p, text[a:b], **opts)
-        return runs
+    def emphasised(self, p: etree._Element, text: str, key: str, **kw: Any
+                   ) -> list[etree._Element]:
+        """Runs for `text` with the first `key` in it set in bold."""
+        at = text.find(key) if key else -1
+        if at < 0:
+            return [run(p, text, **kw)]
+        bold = {**kw, "bold": True}
+        parts = [(text[:at], kw), (text[at:at + len(key)], bold), (text[at + len(key):], kw)]
+        return [run(p, t, **o) for t, o in parts if t]
 
     def comment(self, p: etree._Element, runs: Sequence[etree._Element], note: Note) -> int:
         return add_note_comment(self.doc, p, runs, note.text, note.author or self.author)
 
-    # -- title block ------------------------------------------------------------------
-    def title_block(self, title: str, releases: Sequence[Release], day: _dt.date) -> None:
-        self.para(title, self.st.title)
-        self.para(f"Prepared by: {self.author}", self.st.meta)
-        self.para(f"Date: {format_date(day)}", self.st.meta)
-        n = len(releases)
-        self.para(f"Releases covered: {n}", self.st.meta)
+    def status_run(self, p: etree._Element, status: str) -> None:
+        text, color = STATUS_TEXT.get(status, (status, GREY))
+        run(p, "  " + text, color=color, size_half_points=18, bold=status != "unverified")
+
+    # -- first page -------------------------------------------------------------------
+    def front(self, opts: MemoOptions, infos: Sequence[ReleaseFacts],
+              conflicts: Sequence[Conflict], day: _dt.date) -> None:
+        releases = [i.release for i in infos]
+        self.para(opts.title, self.st.title)
+        self.para(f"Prepared by {self.author} · {format_date(day)}", self.st.meta)
+        self.para(_review_line(infos), self.st.meta)
+        own = [p.strip() for p in opts.overview.replace("\r", "").split("\n\n") if p.strip()]
+        self.heading("Overview", 2)
+        for text in own:
+            self.para(text, self.st.lead)
+        self.para(describe_set(releases, opts.aliases), None if own else self.st.lead)
+
+        self.heading("Releases" if len(releases) > 1 else "Release", 2)
+        for r in releases:
+            p = self.para("", self.st.listing)
+            run(p, f"{r.number}.\t", bold=True)
+            run(p, r.headline, bold=True)
+            where = r.dateline() or "no dateline"
+            run(p, f" — {where}", color=GREY)
+
+        verified = [(i.release, f) for i in infos for f in i.facts if f.status == "verified"]
+        disputed = [(i.release, f) for i in infos for f in i.facts if f.status == "disputed"]
+        total = sum(len(i.facts) for i in infos)
+        self.heading("Key verified facts", 2)
+        if verified:
+            for r, f in verified:
+                self._front_fact(r, f, len(releases))
+        else:
+            self.para(f"No fact has been verified yet: the {count(total, 'key fact')} below "
+                      "are as extracted from the releases." if total else
+                      "No facts were found in the releases.", self.st.meta)
+        if disputed:
+            self.heading("Disputed facts", 2)
+            for r, f in disputed:
+                self._front_fact(r, f, len(releases))
+
+        self.heading("Possible conflicts", 2)
+        if conflicts:
+            for c in conflicts:
+                self._conflict(c)
+        else:
+            what = ("No post is given to different people at the same time, and no figure "
+                    "or meeting date differs between releases." if len(releases) > 1 else
+                    "No post is given to different people at the same time.")
+            self.para(what, self.st.meta)
+
+    def _front_fact(self, r: Release, f: KeyFact, n: int) -> None:
+        p = self.para("", self.st.fact)
+        self.emphasised(p, f.statement, f.key)
+        if n > 1:
+            run(p, f"  (release {r.number})", color=GREY, size_half_points=18)
+        if f.corrected_from:
+            run(p, f"  corrected; extracted as “{f.corrected_from}”", color=GREY,
+                size_half_points=18, italic=True)
+        if f.note:
+            self.para(f.note, self.st.note)
+
+    def _conflict(self, c: Conflict) -> None:
+        p = self.para("", self.st.fact)
+        run(p, c.subject, bold=True)
+        run(p, f" {KIND_TEXT[c.kind]}: ")
+        parts = []
+        for value, nums in c.values():
+            whens = {cl.when.shown() for cl in c.claims
+                     if cl.value == value and cl.when is not None}
+            where = ", ".join(f"release {n}" for n in nums)
+            if whens and c.kind != "date":
+                where += ", " + ", ".join(sorted(whens))
+            parts.append((value, where))
+        for i, (value, where) in enumerate(parts):
+            if i:
+                run(p, "; ")
+            run(p, value, bold=True)
+            run(p, f" ({where})", color=GREY)
+        run(p, ".")
+
+    def shared(self, releases: Sequence[Release], aliases: Sequence[Alias]) -> None:
+        shared = [s for s in shared_names(releases, aliases) if len(s.releases) > 1]
+        if not shared:
+            return
+        self.heading("People and organisations in several releases", 2)
+        rows: list[list[Any]] = []
+        for s in shared[:MAX_SHARED_ROWS]:
+            rows.append([[(s.name, self.entity_run_options(s.label))],
+                         LABEL_NAMES.get(s.label, s.label),
+                         ", ".join(str(n) for n in s.releases), ", ".join(s.aliases)])
+        self.table(["Name", "Type", "Releases", "Also written as"], [3.4, 1.7, 1.6, 3.3],
+                   rows)
+        if len(shared) > MAX_SHARED_ROWS:
+            self.para(f"… and {len(shared) - MAX_SHARED_ROWS} more.", self.st.meta)
+
+    # -- one release ------------------------------------------------------------------
+    def release(self, info: ReleaseFacts, *, first: bool, entities: bool) -> None:
+        r = info.release
+        view, doc = r.view, r.view.document
+        self.heading(f"{r.number}. {r.headline}", 1, page_break=first)
+        meta = [r.dateline() or "No dateline", REVIEW_TEXT.get(view.status, view.status),
+                doc.name]
+        self.para(" · ".join(meta), self.st.meta)
+        if r.summary:
+            self.para(r.summary)
+
+        if info.facts:
+            self.heading("Key facts", 2)
+            last: tuple[int, int] | None = None
+            for f in info.facts:  # facts from one sentence quote it once
+                span = (f.fact.start, f.fact.end)
+                self._fact(f, show_evidence=span != last)
+                last = span if f.evidence else last
+            if info.more:
+                self.para(f"{count(info.more, 'further fact')} not listed.", self.st.meta)
+
+        if info.notes:
+            self.heading("Reviewer’s notes", 2)
+            for n in info.notes:
+                self._note(view, n)
+
+        if entities:
+            self._entity_table(view)
+
+    def _fact(self, f: KeyFact, *, show_evidence: bool) -> None:
+        p = self.para("", self.st.fact)
+        head = self.emphasised(p, f.statement, f.key)
+        self.status_run(p, f.status)
+        if f.corrected_from:
+            run(p, f"  corrected by the reviewer; extracted as “{f.corrected_from}”",
+                color=GREY, size_half_points=18, italic=True)
+        if f.evidence and show_evidence:
+            self.para(f.evidence, self.st.evidence)
+        if f.note:
+            np_ = self.para("", self.st.note)
+            run(np_, "Reviewer: ", bold=True)
+            run(np_, f.note)
+            self.comment(p, head, Note(0, 0, f.note, author=self.author))
+        for n in f.notes:
+            np_ = self.para("", self.st.note)
+            run(np_, n.text)
+            run(np_, f" — {n.author or self.author}", color=GREY)
+            self.comment(p, head, n)
+
+    def _note(self, view: DocumentView, n: Note) -> None:
+        p = self.para("", self.st.note)
+        if n.orphaned:
+            anchor = run(p, f"“{n.quote}”" if n.quote else "(no quoted text)", italic=True)
+            run(p, " (this text is no longer in the release): ", color=GREY)
+        elif n.start is not None and n.end is not None:
+            quote = " ".join(view.document.text[n.start:n.end].split())
+            anchor = run(p, f"“{quote}”", italic=True)
+            run(p, ": ")
+        elif n.target == "entity" and n.target_key:
+            run(p, "On ", color=GREY)
+            anchor = run(p, n.target_key, bold=True)
+            run(p, ": ")
+        elif n.target == "fact":
+            run(p, "On a fact no longer extracted", color=GREY)
+            anchor = run(p, ": ")
+        else:
+            anchor = run(p, "On the whole release: ", color=GREY)
+        run(p, n.text)
+        run(p, f" — {n.author or self.author}", color=GREY)
+        self.comment(p, [anchor], n)
+
+    def _entity_table(self, view: DocumentView) -> None:
+        structure = view.document.structure
+        groups = entity_groups([e for e in view.entities
+                                if not structure.is_boilerplate(e.start)
+                                and plausible_name(e.label, e.canonical or e.text)])
+        rows: list[list[Any]] = []
+        for label in TABLE_LABELS:
+            for g in groups.get(label, [])[:MAX_TABLE_ROWS]:
+                rows.append([[(g.name, self.entity_run_options(label))],
+                             LABEL_NAMES.get(label, label), str(g.mentions),
+                             ", ".join(g.aliases)])
+        if not rows:
+            return
+        self.heading("People and organisations", 2)
+        self.table(["Name", "Type", "Mentions", "Also written as"], [3.6, 1.7, 1.2, 3.5],
+                   rows)
+
+    # -- appendix ---------------------------------------------------------------------
+    def appendix(self, releases: Sequence[Release]) -> None:
+        self.heading("Appendix: full text", 1, page_break=True)
         labels = [lb for lb in LABELS if any(e.label == lb for r in releases
                                              for e in r.view.entities)]
         if labels:
@@ -186,185 +396,9 @@ class MemoBuilder:
                 if i:
                     run(p, " ")
                 run(p, LABEL_NAMES.get(lb, lb), **self.entity_run_options(lb))
-        self.heading("Releases covered", 1)
-        rows = []
         for r in releases:
             doc = r.view.document
-            dl = doc.structure.dateline
-            where = ", ".join(x for x in ((dl.place, dl.date) if dl else ()) if x)
-            rows.append([str(r.number), r.title, doc.name, where or "—", r.view.status])
-        self.table(["#", "Release", "File", "Dateline", "Status"], [0.8, 4.8, 3.2, 2.6, 1.9],
-                   rows)
-
-    # -- cross-release ----------------------------------------------------------------
-    def cross_release(self, releases: Sequence[Release], aliases: Sequence[Alias] = ()
-                      ) -> None:
-        shared = shared_entities(releases, aliases)
-        conflicts = find_conflicts(releases)
-        if not shared and not conflicts:
-            return
-        self.heading("Across releases", 1, page_break=True)
-        if conflicts:
-            self.heading("Possible conflicts", 2)
-            self.para("The same subject is described differently; check which is right.",
-                      self.st.meta)
-            self.table(["Subject", "What differs", "Values (release #)"], [3, 1.6, 6],
-                       [[c.subject, c.kind, "\n".join(f"{v} (#{', #'.join(map(str, nums))})"
-                                                      for v, nums in c.values)]
-                        for c in conflicts])
-        if shared:
-            self.heading("Entities in more than one release", 2)
-            shared_rows: list[list[Any]] = []
-            listed = shared[:MAX_SHARED_ROWS]
-            with_aliases = any(s.aliases for s in listed)  # an empty column only wastes room
-            for s in listed:
-                row = [[(s.name, self.entity_run_options(s.label))],
-                       LABEL_NAMES.get(s.label, s.label),
-                       ", ".join(f"#{n}" for n in s.releases), str(s.mentions)]
-                shared_rows.append(row + [", ".join(s.aliases)] if with_aliases else row)
-            headers = ["Entity", "Type", "Releases", "Mentions"]
-            widths = [3, 1.7, 2.3, 1.4]
-            if with_aliases:
-                headers, widths = headers + ["Also written as"], widths + [3]
-            self.table(headers, widths, shared_rows)
-            if len(shared) > MAX_SHARED_ROWS:
-                self.para(f"… and {len(shared) - MAX_SHARED_ROWS} more shared entities.",
-                          self.st.meta)
-
-    # -- one release ------------------------------------------------------------------
-    def release(self, r: Release) -> None:
-        view, doc = r.view, r.view.document
-        text = doc.text
-        h = self.heading(f"{r.number}. {r.title}", 1, page_break=True)
-        dl = doc.structure.dateline
-        meta = [f"File: {doc.name}"]
-        if dl and (dl.place or dl.date):
-            meta.append("Dateline: " + ", ".join(x for x in (dl.place, dl.date) if x))
-        meta.append(f"Review status: {view.status}")
-        self.para(" · ".join(meta), self.st.meta)
-
-        anchored, on_facts, on_entities, loose = _sort_notes(view, text)
-        # Notes about the whole release hang on its heading.
-        for note in loose:
-            runs = h.findall(qn("w:r"))
-            if runs:
-                self.comment(h, runs, note)
-
-        if r.summary:
-            self.heading("Executive summary", 2)
-            self.para(r.summary)
-            if r.summary_edited:
-                self.para("Summary written by the reviewer.", self.st.meta, italic=True)
-
-        facts = sorted(view.facts, key=lambda f: (f.start, f.end))
-        if facts:
-            self.heading("Key facts", 2)
-            rows: list[Sequence[Any]] = []
-            for f in facts:
-                status = view.fact_status(f)
-                value = f.summary()
-                fs = view.fact_statuses.get(f.key())
-                if fs and fs.value and fs.value != value:
-                    value = f"{value}\nReviewer: {fs.value}"
-                if fs and fs.note.strip():
-                    value = f"{value}\nNote: {fs.note.strip()}"
-                quote = " ".join(text[f.start:f.end].split())
-                if len(quote) > EVIDENCE_CHARS:
-                    quote = quote[:EVIDENCE_CHARS - 1].rstrip() + "…"
-                status_cell = Cell([(status, {"bold": status != "unverified"})],
-                                   STATUS_FILLS.get(status))
-                rows.append([KIND_NAMES.get(f.kind, f.kind.title()), value, status_cell,
-                             f"“{quote}”" if quote else ""])
-            tbl = self.table(["Fact", "Value", "Status", "Evidence"], [1.2, 3.2, 1.3, 5], rows)
-            index = {f.key(): i for i, f in enumerate(facts)}
-            for note in on_facts:
-                i = index.get(note.target_key)
-                if i is not None:
-                    self._comment_on_cell(tbl, i + 1, 1, note)
-
-        groups = entity_groups(view.entities)
-        if groups:
-            self.heading("Entities", 2)
-            rows = []
-            where: dict[str, int] = {}
-            aliases = any(g.aliases for items in groups.values() for g in items)
-            for label in LABELS:
-                items = groups.get(label)
-                if not items:
-                    continue
-                rows.append(("group", f"{LABEL_NAMES.get(label, label)} ({len(items)})",
-                             LABEL_COLORS.get(label)))
-                for g in items:
-                    where.setdefault(g.name, len(rows) + 1)
-                    where.setdefault(g.name.casefold(), len(rows) + 1)
-                    name = [(g.name, self.entity_run_options(label))]
-                    rows.append([name, ", ".join(g.aliases), str(g.mentions), g.status]
-                                if aliases else [name, str(g.mentions), g.status])
-            if aliases:
-                headers, widths = ["Entity", "Also written as", "Mentions", "Status"], \
-                    [3.5, 4, 1.4, 2]
-            else:
-                headers, widths = ["Entity", "Mentions", "Status"], [7.5, 1.4, 2]
-            tbl = self.table(headers, widths, rows)
-            for note in on_entities:
-                row = where.get(note.target_key) or where.get(note.target_key.casefold())
-                if row is not None:
-                    self._comment_on_cell(tbl, row, 0, note)
-
-        self._excerpts(view, facts, anchored)
-
-    def _comment_on_cell(self, tbl: etree._Element, row: int, col: int, note: Note) -> None:
-        tr = tbl.findall(qn("w:tr"))[row]
-        p = tr.findall(qn("w:tc"))[col].find(qn("w:p"))
-        runs = p.findall(qn("w:r"))
-        if runs:
-            self.comment(p, runs, note)
-
-    def _excerpts(self, view: DocumentView, facts: Sequence[Fact],
-                  notes: Sequence[Note]) -> None:
-        doc, text = view.document, view.document.text
-        # Whole-text sentences (boilerplate included: a note may sit there).
-        spans = list(split_sentences(text, 0, len(text)))
-        ranges: list[tuple[int, int]] = []
-        for f in facts:
-            if 0 <= f.start < f.end <= len(text):
-                ranges.append(enclosing_sentence(doc, f.start, f.end, spans))
-        anchored = [(n, n.start, n.end) for n in notes
-                    if n.start is not None and n.end is not None]
-        for _, start, end in anchored:
-            ranges.append(enclosing_sentence(doc, start, end, spans))
-        ranges = merge_spans(ranges, touching=True)
-        if not ranges:
-            return
-        self.heading("Annotated excerpts", 2)
-        ents = view.entities
-        for s, e in ranges:
-            here = [(n, a, b) for n, a, b in anchored if s <= a and b <= e]
-            cuts = {x for _, a, b in here for x in (a, b)}
-            p = self.para("", self.st.excerpt)
-            runs = self.highlighted(p, text, s, e, ents, cuts)
-            starts = sorted(runs)
-            for n, a, b in here:
-                covering = [runs[x] for x in starts if a <= x < b]
-                if covering:
-                    self.comment(p, covering, n)
-
-    def orphaned_notes(self, r: Release) -> None:
-        lost = [n for n in r.view.notes if n.orphaned]
-        if not lost:
-            return
-        self.heading(f"{r.number}. Notes whose text has changed", 2)
-        for n in lost:
-            p = self.para("", self.st.excerpt)
-            quote = run(p, f"“{n.quote}”" if n.quote else "(no quoted text)", italic=True)
-            self.comment(p, [quote], n)
-
-    # -- appendix ---------------------------------------------------------------------
-    def appendix(self, releases: Sequence[Release]) -> None:
-        self.heading("Appendix: full text", 1, page_break=True)
-        for r in releases:
-            doc = r.view.document
-            self.heading(f"{r.number}. {r.title}", 2)
+            self.heading(f"{r.number}. {r.headline}", 2)
             text, ents = doc.text, r.view.entities
             pos = 0
             for line in text.split("\n"):
@@ -375,8 +409,49 @@ class MemoBuilder:
                 p = self.para("")
                 self.highlighted(p, text, s, e, ents)
 
+    def highlighted(self, p: etree._Element, text: str, start: int, end: int,
+                    entities: Sequence[Entity]) -> None:
+        """Runs for text[start:end] with entities shaded."""
+        bounds = {start, end}
+        label_at: list[tuple[int, int, str]] = []
+        last = start
+        for ent in entities:
+            if ent.end <= start or ent.start >= end or ent.start < last:
+                continue  # outside, or overlapping the previous one (keep the first)
+            s, e = max(ent.start, start), min(ent.end, end)
+            label_at.append((s, e, ent.label))
+            bounds.update((s, e))
+            last = e
+        points = sorted(bounds)
+        li = 0
+        for a, b in zip(points, points[1:], strict=False):
+            while li < len(label_at) and label_at[li][1] <= a:
+                li += 1
+            opts: dict[str, Any] = {}
+            if li < len(label_at) and label_at[li][0] <= a < label_at[li][1]:
+                opts = self.entity_run_options(label_at[li][2])
+            run(p, text[a:b], **opts)
 
-# -- grouping and cross-release analysis ------------------------------------------------
+
+def _review_line(infos: Sequence[ReleaseFacts]) -> str:
+    n = len(infos)
+    done = sum(1 for i in infos if i.release.view.status == "reviewed")
+    facts = [f for i in infos for f in i.facts]
+    verified = sum(1 for f in facts if f.status == "verified")
+    disputed = sum(1 for f in facts if f.status == "disputed")
+    notes = sum(len(i.notes) + sum(len(f.notes) + bool(f.note) for f in i.facts)
+                for i in infos)
+    parts = [f"{done} of {n} releases reviewed" if n > 1 else
+             ("Reviewed" if done else "Not reviewed yet"),
+             f"{verified} of {count(len(facts), 'key fact')} verified"
+             + (f", {disputed} disputed" if disputed else "")]
+    if notes:
+        parts.append(count(notes, "reviewer note"))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+# -- grouping -------------------------------------------------------------------------------
 
 @dataclass(slots=True)
 class EntityGroup:
@@ -384,7 +459,6 @@ class EntityGroup:
     name: str
     aliases: list[str]
     mentions: int
-    status: str
 
 
 def entity_groups(entities: Sequence[Entity]) -> dict[str, list[EntityGroup]]:
@@ -403,34 +477,29 @@ def entity_groups(entities: Sequence[Entity]) -> dict[str, list[EntityGroup]]:
             if t.casefold() not in seen:
                 seen.add(t.casefold())
                 aliases.append(t)
-        sources = {e.source for e in ents}
-        status = ("corrected by reviewer" if "user" in sources
-                  else "learned" if "lexicon" in sources else "extracted")
-        out[label].append(EntityGroup(label, name, aliases[:8], len(ents), status))
+        out[label].append(EntityGroup(label, name, aliases[:8], len(ents)))
     for items in out.values():
         items.sort(key=lambda g: (-g.mentions, g.name.casefold()))
     return out
 
 
-def _sort_notes(view: DocumentView, text: str
-                ) -> tuple[list[Note], list[Note], list[Note], list[Note]]:
-    """(notes on a span of text, on a fact row, on an entity row, on the whole release).
-    A note with a valid span anchors on its text whatever its target; orphaned notes are
-    handled separately."""
-    anchored, on_facts, on_entities, loose = [], [], [], []
-    fact_keys = {f.key() for f in view.facts}
-    for n in view.notes:
-        if n.orphaned:
-            continue
-        if n.start is not None and n.end is not None and 0 <= n.start < n.end <= len(text):
-            anchored.append(n)
-        elif n.target == "fact" and n.target_key in fact_keys:
-            on_facts.append(n)
-        elif n.target == "entity" and n.target_key:
-            on_entities.append(n)
-        else:
-            loose.append(n)
-    return anchored, on_facts, on_entities, loose
+def release_facts(r: Release) -> ReleaseFacts:
+    """The key facts of a release and the notes shown apart from them."""
+    view = r.view
+    facts, more = key_facts(view, list(view.notes))
+    on_facts = {id(n) for f in facts for n in f.notes}
+    rest = [n for n in view.notes if id(n) not in on_facts]
+    return ReleaseFacts(r, facts, more, sorted(rest, key=_note_order))
+
+
+def _note_order(n: Note) -> tuple[int, int, int]:
+    """Notes on the whole release first, then on names, then on passages in text order,
+    then those whose text has gone."""
+    if n.orphaned:
+        return (3, 0, n.id)
+    if n.start is not None and n.end is not None:
+        return (2, n.start, n.id)
+    return (1 if n.target_key else 0, 0, n.id)
 
 
 def release_summary(view: DocumentView, stored: str | None) -> tuple[str, bool]:
@@ -440,21 +509,24 @@ def release_summary(view: DocumentView, stored: str | None) -> tuple[str, bool]:
     return generated_summary(view.document, view.entities), False
 
 
-def build_memo(releases: Sequence[Release], *, title: str, author: str,
-               full_text: bool = False, day: _dt.date | None = None,
-               aliases: Sequence[Alias] = ()) -> DocxDocument:
+def build_memo(releases: Sequence[Release], opts: MemoOptions) -> DocxDocument:
     """The memo as an in-memory Document (nothing is written to disk here)."""
-    title, author = clean(title), clean(author)
+    title, author = clean(opts.title), clean(opts.author)
     doc = open_template()
     b = MemoBuilder(doc, author)
-    b.title_block(title, releases, day or _dt.date.today())
-    if len(releases) > 1:
-        b.cross_release(releases, aliases)
-    for r in releases:
-        b.release(r)
-        b.orphaned_notes(r)
-    if full_text:
+    infos = [release_facts(r) for r in releases]
+    b.front(opts, infos, find_conflicts(releases), opts.day or _dt.date.today())
+    if opts.entities and len(releases) > 1:
+        b.shared(releases, opts.aliases)
+    for i, info in enumerate(infos):
+        b.release(info, first=i == 0, entities=opts.entities)
+    if opts.full_text:
         b.appendix(releases)
+    # Paragraphs of Arabic or Hebrew text (a headline, a quote, a note) read from the right.
+    set_text_direction(doc.element.body)
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/word/comments.xml":
+            set_text_direction(part.element)
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, author, author
     props.created = props.modified = _dt.datetime.now(_dt.UTC).replace(tzinfo=None)

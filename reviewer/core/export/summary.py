@@ -33,6 +33,13 @@ _INITIALS_RE = re.compile(r"(?:\b[A-Za-z]\.){1,}$")  # "U.S." / "J." before the 
 _FIGURE_RE = re.compile(r"\d|[$€£¥%]")
 _CAP_RE = re.compile(r"\b[A-Z][a-z]+")
 _URL_RE = re.compile(r"https?://|www\.|@\w+\.\w+")
+# A picture's caption: "(Photo: VNA)", "Photo: Reuters", "(File photo)".
+_CAPTION_RE = re.compile(r"\((?:file\s+)?photo\b|\bphoto(?:graph)?\s*(?:by|:)|\(image\b", re.I)
+
+
+def is_caption(sentence: str) -> bool:
+    """A picture's caption ("... in Hanoi on June 4 (Photo: VNA)") rather than the story."""
+    return bool(_CAPTION_RE.search(sentence))
 
 
 def split_sentences(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -115,12 +122,17 @@ def generated_summary(document: Document, entities: Sequence[Entity] | None = No
     candidates: list[tuple[float, int, int, int]] = []  # (score, index, start, end)
     starts = sorted(ent.start for ent in entities) if entities is not None else None
     title = document.structure.title.strip().lower()
+    seen: set[str] = set()
     for index, (s, e) in enumerate(spans):
         s, e = _without_dateline(document, s, e)
         sentence = text[s:e]
         words = sentence.split()
-        if len(words) < 6 or _URL_RE.search(sentence):
-            continue  # fragments, bylines, "For more information visit ..." lines
+        if len(words) < 6 or _URL_RE.search(sentence) or is_caption(sentence):
+            continue  # fragments, bylines, captions, "For more information visit ..." lines
+        normal = " ".join(words).casefold()
+        if normal in seen:
+            continue  # a caption or pull quote repeating the text
+        seen.add(normal)
         if dl is not None and dl.start <= s and e <= dl.end:
             continue
         if sentence.strip().lower() == title:

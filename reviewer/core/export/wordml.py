@@ -11,6 +11,7 @@ parsed as XML. Characters XML 1.0 forbids are removed first, because lxml refuse
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reviewer.core.controls import reveal
 from reviewer.core.palette import LABEL_UNDERLINES
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates, FFFE and FFFF.
@@ -42,11 +42,76 @@ def label_underline(label: str) -> str | None:
     return WORD_UNDERLINES.get(LABEL_UNDERLINES.get(label, ""))
 
 
+# Explicit bidirectional formatting (embeddings, overrides, isolates) reorders the text
+# around it when a viewer applies it: a file called "invoice\u202egpj.exe" reads
+# "invoiceexe.jpg". The memo never applies it; each shows as its code point, e.g.
+# "⟨U+202E⟩", where it stands. The implicit marks (LRM, RLM, ALM) cannot reverse a run of
+# letters and are part of ordinary Arabic and Hebrew text, so they are kept.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+# Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko ... and their
+# presentation forms): the candidates for unicodedata's "R"/"AL" check.
+_RTL_CANDIDATE = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+                            "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def visible_control(ch: str) -> str:
+    """How an explicit bidirectional formatting character is written in the memo."""
+    return f"⟨U+{ord(ch):04X}⟩"
+
+
 def clean(text: str) -> str:
-    """`text` without the characters that cannot appear in a .docx at all, and with its
-    direction controls (a right-to-left override…) shown as visible stand-ins, never
-    applied: "gpj.exe" written with an override does not read "exe.jpg" in the memo."""
-    return reveal(_ILLEGAL_XML.sub("", text))
+    """`text` without the characters that cannot appear in a .docx at all, and with
+    explicit bidirectional formatting written out visibly instead of applied."""
+    return _BIDI.sub(lambda m: visible_control(m.group()), _ILLEGAL_XML.sub("", text))
+
+
+def first_strong_direction(text: str) -> str | None:
+    """"rtl" or "ltr": the direction of the first letter with a direction of its own
+    (Unicode's rule for a paragraph's direction), None when there is none."""
+    for ch in text:
+        d = unicodedata.bidirectional(ch)
+        if d == "L":
+            return "ltr"
+        if d in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def has_rtl(text: str) -> bool:
+    return _RTL_CANDIDATE.search(text) is not None
+
+
+def set_text_direction(body: etree._Element) -> int:
+    """Mark every paragraph under `body` whose text starts (in Unicode's sense) with a
+    right-to-left letter as a right-to-left paragraph (w:bidi): Word and LibreOffice then
+    lay it out from the right, as its readers expect. Returns how many were marked."""
+    marked = 0
+    for p in body.iter(_W_P):
+        text = "".join(t.text or "" for t in p.iter(_W_T))
+        if not has_rtl(text) or first_strong_direction(text) != "rtl":
+            continue
+        ppr = p.find(_W_PPR)
+        if ppr is None:
+            ppr = etree.Element(_W_PPR)
+            p.insert(0, ppr)
+        if ppr.find(qn("w:bidi")) is not None:
+            continue
+        bidi = etree.Element(qn("w:bidi"))
+        later = next((c for c in ppr if c.tag in _AFTER_BIDI), None)
+        if later is not None:
+            later.addprevious(bidi)
+        else:
+            ppr.append(bidi)
+        marked += 1
+    return marked
+
+
+# w:pPr children that the schema puts after w:bidi (the order is fixed).
+_AFTER_BIDI = frozenset(qn(f"w:{t}") for t in (
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+    "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))
 
 
 def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -80,25 +145,43 @@ def run(p: etree._Element, text: str, *, style: str | None = None, fill: str | N
     """Append a w:r with plain `text` (newlines become w:br, tabs w:tab) to `p`.
     `underline` is a Word underline value (single, dash, dotted, wave ...)."""
     r = etree.SubElement(p, _W_R)
-    if style or fill or bold or italic or color or size_half_points or underline:
+    # Arabic and Hebrew letters take Word's complex-script properties (bCs, iCs, szCs);
+    # a run of right-to-left text only is marked w:rtl.
+    cs = has_rtl(text)
+    shown = clean(text) if cs else ""
+    rtl = cs and first_strong_direction(shown) == "rtl" and not _has_ltr(shown)
+    if style or fill or bold or italic or color or size_half_points or underline or rtl:
         rpr = etree.SubElement(r, _W_RPR)
-        # Element order inside w:rPr is fixed by the schema: rStyle, b, i, color, sz, u, shd.
+        # Element order inside w:rPr is fixed by the schema:
+        # rStyle, b, bCs, i, iCs, color, sz, szCs, u, shd, rtl.
         if style:
             _sub(rpr, qn("w:rStyle"), val=style)
         if bold:
             _sub(rpr, qn("w:b"))
+            if cs:
+                _sub(rpr, qn("w:bCs"))
         if italic:
             _sub(rpr, qn("w:i"))
+            if cs:
+                _sub(rpr, qn("w:iCs"))
         if color:
             _sub(rpr, qn("w:color"), val=color.lstrip("#"))
         if size_half_points:
             _sub(rpr, qn("w:sz"), val=str(size_half_points))
+            if cs:
+                _sub(rpr, qn("w:szCs"), val=str(size_half_points))
         if underline:
             _sub(rpr, qn("w:u"), val=underline)
         if fill:
             _sub(rpr, qn("w:shd"), val="clear", color="auto", fill=fill.lstrip("#").upper())
+        if rtl:
+            _sub(rpr, qn("w:rtl"))
     add_text(r, text)
     return r
+
+
+def _has_ltr(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) == "L" for ch in text)
 
 
 def add_text(r: etree._Element, text: str) -> None:
@@ -156,7 +239,7 @@ def table(headers: Sequence[str], widths: Sequence[float], rows: Iterable[Sequen
 
     tr = _row(tbl, header=True)
     for w, h in zip(cols, headers, strict=True):
-        p = _cell(tr, w, header_fill, text_style)
+        p = _cell(tr, w, header_fill, text_style, keep_next=True)  # never alone at a page foot
         run(p, h, bold=True)
     for row in rows:
         tr = _row(tbl)
@@ -189,7 +272,7 @@ def _row(tbl: etree._Element, *, header: bool = False) -> etree._Element:
 
 
 def _cell(tr: etree._Element, width: int, fill: str | None, text_style: str | None,
-          span: int = 1) -> etree._Element:
+          span: int = 1, *, keep_next: bool = False) -> etree._Element:
     tc = _sub(tr, qn("w:tc"))
     tcpr = _sub(tc, qn("w:tcPr"))
     _sub(tcpr, qn("w:tcW"), w=str(width), type="dxa")
@@ -198,6 +281,10 @@ def _cell(tr: etree._Element, width: int, fill: str | None, text_style: str | No
     if fill:
         _sub(tcpr, qn("w:shd"), val="clear", color="auto", fill=fill.lstrip("#").upper())
     p = _sub(tc, _W_P)
-    if text_style:
-        _sub(_sub(p, _W_PPR), qn("w:pStyle"), val=text_style)
+    if text_style or keep_next:
+        ppr = _sub(p, _W_PPR)
+        if text_style:
+            _sub(ppr, qn("w:pStyle"), val=text_style)
+        if keep_next:
+            _sub(ppr, qn("w:keepNext"))
     return p
