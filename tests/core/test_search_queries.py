@@ -94,12 +94,14 @@ def test_a_huge_query_is_refused_before_whoosh_reads_it(ws) -> None:
 
 
 def test_entity_field_words_mark_only_that_labels_entities(ws) -> None:
-    from reviewer.core.analysis import analyse
+    from reviewer.core.analysis import base_entities, finish_base
     from reviewer.core.documents import loaders
 
     path = next(d.path for d in ws.store.documents() if d.path.endswith("money.md"))
     doc = loaders.load(path)
-    ents = analyse(doc, None)[0].entities
+    base = base_entities(doc)
+    assert base is not None
+    ents = finish_base(base).entities
     money = [(e.start, e.end) for e in ents if e.label == "MONEY"]
     assert money, "the release has a money entity"
     plain = doc.text.index("A million") + 2
@@ -216,7 +218,8 @@ def test_a_reindexed_release_reads_only_its_new_segment(tmp_path, monkeypatch) -
         monkeypatch.setattr(searcher_mod.Searcher, "_read_segment", counting)
         w.library.scan(only=[target.id])
         after = w.searcher.search("ASEAN")
-        assert read == [1]  # the re-indexed release's segment alone
+        # the re-indexed release's segments alone (its text, then its entities)
+        assert read and all(n == 1 for n in read)
         assert after.total == 5
         assert {lab: {v: n for v, n in c.items() if "Zanzibarquux" not in v}
                 for lab, c in after.facets.items()} == {lab: dict(c)

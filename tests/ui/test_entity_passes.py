@@ -57,8 +57,23 @@ def test_a_release_opened_again_does_not_run_the_extractor(window, qtbot,
 
 
 def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
-        window, qtbot, tmp_path, extractions: list[str]) -> None:
+        window, qtbot, tmp_path, extractions: list[str], monkeypatch) -> None:
+    import threading
+
+    import reviewer.core.analysis as analysis
+
     folder = _releases(tmp_path / "more", 40)
+    # the pass waits at its sixth extraction until Cancel is clicked: the click always
+    # lands while the pass runs, however fast the machine
+    go = threading.Event()
+    counted = analysis.extract_base
+
+    def held(text, structure=None, model=True):  # type: ignore[no-untyped-def]
+        if len(extractions) >= 5:
+            go.wait(30)
+        return counted(text, structure, model)
+
+    monkeypatch.setattr(analysis, "extract_base", held)
     window.scans.workers = 0  # in the scan thread: the cancel lands between releases
     bar = window.status_bar
     text_lines: list[str] = []
@@ -80,11 +95,13 @@ def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
         assert scanned.args[0].added == 40
         assert len(during_text) >= 2 and set(during_text) == {0}  # no extraction...
         window.library_pane.search.setText("uniq17word")
-        window.library_pane.run_query()  # ...and the releases are searchable at once
+        with qtbot.waitSignal(window.library_pane.searchFinished, timeout=30000):
+            window.library_pane.run_query()  # ...and the releases are searchable at once
         assert window.library_pane.results_model.rowCount() == 1
         qtbot.waitUntil(lambda: len(extractions) >= 5, timeout=30000)
         assert bar.cancel_button.isVisible()
         qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+        go.set()
     report = sig.args[0]
     assert report.cancelled and 5 <= report.extracted < 40
     assert text_lines[-1].startswith("Indexing text 40/40")
@@ -113,7 +130,8 @@ def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
     assert len(extractions) == 40  # nothing extracted twice
     assert "extracted" in bar.progress_text.text()
     window.library_pane.search.setText("person:santos")
-    window.library_pane.run_query()
+    with qtbot.waitSignal(window.library_pane.searchFinished, timeout=30000):
+        window.library_pane.run_query()
     assert window.library_pane.results_model.rowCount() == 40
     counts = [model.index_of_doc(d.id).siblingAtColumn(2).data()
               for d in model.documents() if Path(d.path).parent == folder]

@@ -178,8 +178,9 @@ def test_show_releases_searches_the_library(window, qtbot) -> None:
     pane = open_pane(window, qtbot)
     filter_to(qtbot, pane, "Nguyen Quoc Dung")
     click(qtbot, pane, pane.model.index(0, 0))
-    qtbot.mouseClick(pane.releases_button, Qt.MouseButton.LeftButton)
     lp = window.library_pane
+    with qtbot.waitSignal(lp.searchFinished, timeout=10000):  # searches run on a worker
+        qtbot.mouseClick(pane.releases_button, Qt.MouseButton.LeftButton)
     assert lp.chips == ['person:"Nguyen Quoc Dung"']
     assert sorted(h.doc_id for h in lp.results_model.hits()) == sorted(
         doc_id_of(window, n) for n in NAMES[1:])
