@@ -104,16 +104,16 @@ def test_an_old_store_becomes_a_log_without_losing_a_row(tmp_path: Path) -> None
     made.add_note(other, "second release")
     before = _review_rows(made)
     made.close()
-    # The same rows in a store of schema 2, from before the log.
+    # The same rows in a store of schema 4, from before the log.
     db = sqlite3.connect(path)
     for table in ("changes", "change_ids", "conflicts", "sync_meta", "sync_servers"):
         db.execute(f"DROP TABLE {table}")
-    db.execute("PRAGMA user_version = 2")
+    db.execute("PRAGMA user_version = 4")
     db.commit()
     db.close()
     s = ReviewStore(path)
-    assert s.version == len(store_mod.MIGRATIONS) >= 3
-    assert list((tmp_path / "backups").glob("*before-migration-3*"))
+    assert s.version == len(store_mod.MIGRATIONS) >= 5
+    assert list((tmp_path / "backups").glob("*before-migration-5*"))
     assert _review_rows(s) == before
     # One entry per row: 2 corrections, 1 alias, 2 notes, 1 fact, 1 summary, 1 status.
     assert sorted(_kinds(s)) == sorted(["correction"] * 2 + ["alias"] + ["note"] * 2 +

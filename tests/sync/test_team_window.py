@@ -166,10 +166,31 @@ def test_a_read_only_window_leaves_sync_to_the_writing_one(tmp_path, qtbot) -> N
             close_and_wait(w)
 
 
-def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot) -> None:
+def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot,
+                                                         monkeypatch) -> None:
+    import time
+
     from PySide6.QtCore import Qt
 
+    import reviewer.core.sync as core_sync
     from reviewer.ui.app import create_main_window
+
+    # The first sync waits after its first batch until Cancel is clicked (at most 30 s):
+    # the click always lands mid-sync, however fast the machine.
+    real_sync = core_sync.sync
+    held = [True]
+
+    def sync_held(store, url, *, cancelled=None, **kw):  # type: ignore[no-untyped-def]
+        def gate() -> bool:
+            if held[0] and cancelled is not None:
+                held[0] = False
+                deadline = time.monotonic() + 30
+                while not cancelled() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+            return bool(cancelled and cancelled())
+        return real_sync(store, url, cancelled=gate, **kw)
+
+    monkeypatch.setattr(core_sync, "sync", sync_held)
 
     ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
     path = ROOT / "sample_docs" / FIRST
