@@ -259,6 +259,9 @@ def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtb
             w.show()
         show(w, FIRST)
         w.edits.set_status("reviewed")
+        # the release's own line ("…, reviewed") comes first; the sync's news after it
+        qtbot.waitUntil(lambda: "reviewed" in w.status_bar.text.text(), timeout=30000)
+        qtbot.wait(200)
         with qtbot.waitSignal(w.team.failed, timeout=60000) as got:
             w.window_actions["team_sync"].trigger()
         assert "cannot be reached" in got.args[0] and "kept on this computer" in got.args[0]
