@@ -8,6 +8,7 @@ import pytest
 from reviewer.core import store as store_mod
 from reviewer.core.model import Correction
 from reviewer.core.store import ReviewStore, StoreError
+from reviewer.core.store import schema as store_schema
 
 
 def test_new_store_is_wal_and_at_latest_schema(tmp_path: Path) -> None:
@@ -38,9 +39,9 @@ def test_migration_runs_once_and_backs_up_first(tmp_path: Path, monkeypatch) -> 
     s.add_note(doc, "keep me")
     s.close()
     extra = "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT)"
-    monkeypatch.setattr(store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, extra])
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, extra])
     s = ReviewStore(path)
-    n = len(store_mod.MIGRATIONS)
+    n = len(store_schema.MIGRATIONS)
     assert s.version == n
     assert [n.text for n in s.notes(doc)] == ["keep me"]
     backups = list((tmp_path / "backups").glob(f"*before-migration-{n}*"))
@@ -100,7 +101,7 @@ def test_readonly_store_refuses_writes(tmp_path: Path) -> None:
 
 
 def test_migrations_split_on_whole_statements() -> None:
-    from reviewer.core.store import _split_sql
+    from reviewer.core.store.file import _split_sql
 
     script = ("CREATE TABLE t (a TEXT DEFAULT 'x;y');\n"
               "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 'z'; END;\n")

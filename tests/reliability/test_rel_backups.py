@@ -18,6 +18,7 @@ from reviewer.core import backups
 from reviewer.core import store as store_mod
 from reviewer.core.review.workspace import READ_ONLY_DISK, Workspace
 from reviewer.core.store import ReviewStore, StoreError
+from reviewer.core.store import file as store_file
 
 
 def big_library(data: Path, samples: Path, notes: int = 400) -> int:
@@ -160,7 +161,7 @@ def test_read_only_disk_opens_read_only(small_disk: Path, samples: Path) -> None
 def test_locked_store_says_locked(data_dir: Path, samples: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     big_library(data_dir, samples, notes=1)
-    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(store_file, "BUSY_TIMEOUT_S", 0.3)
     other = sqlite3.connect(data_dir / "review.sqlite3", isolation_level=None)
     other.execute("PRAGMA locking_mode = EXCLUSIVE")
     other.execute("BEGIN EXCLUSIVE")  # another program holds the file
