@@ -139,8 +139,21 @@ def test_indexing_shows_progress_then_entities_with_cancel_and_resume(
 
 
 def test_scan_requested_during_entity_pass_goes_first_and_the_pass_resumes(
-        window, qtbot, tmp_path, extractions: list[str]) -> None:
+        window, qtbot, tmp_path, extractions: list[str], monkeypatch) -> None:
+    import threading
+
     folder = _releases(tmp_path / "more", 30)
+    # the pass waits at its fourth extraction until the scan is asked for: the request
+    # always lands while the pass runs, however fast the machine
+    go = threading.Event()
+    counted = analysis.extract_base
+
+    def held(text, structure=None, model=True):  # type: ignore[no-untyped-def]
+        if len(extractions) >= 3:
+            go.wait(30)
+        return counted(text, structure, model)
+
+    monkeypatch.setattr(analysis, "extract_base", held)
     window.scans.workers = 0
     finished = []
     window.entitiesFinished.connect(finished.append)
@@ -151,6 +164,7 @@ def test_scan_requested_during_entity_pass_goes_first_and_the_pass_resumes(
                                      encoding="utf-8")
     with qtbot.waitSignal(window.scanFinished, timeout=60000) as sig:
         window.scans.request()
+        go.set()
     assert sig.args[0].added == 1
     qtbot.waitUntil(lambda: not window.scans.running, timeout=60000)
     assert finished[0].cancelled and not finished[-1].cancelled

@@ -66,7 +66,9 @@ def test_typing_stops_the_superseded_search_and_the_window_stays_responsive(wind
     qtbot.waitUntil(lambda: not lp.runner.busy, timeout=30000)
     took = time.perf_counter() - t0
     probe.stop()
-    assert shown == ["ASEAN Japan"]  # the superseded search never reached the list
+    # the superseded search never reached the list (a refill of the whole library, the
+    # empty query, may come in between when a background pass ends)
+    assert [q for q in shown if q] == ["ASEAN Japan"]
     # The latest search read each release it lists (all highlighted: fewer than a
     # screen); the rest was read by the superseded one, which matched all five.
     assert lp.results_model.rowCount() >= 1
