@@ -138,32 +138,27 @@ _SELECTING = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftMod
               | Qt.KeyboardModifier.MetaModifier)
 
 
-class _ClickTree(QTreeView):
-    """A tree that remembers the modifiers of the last mouse press: a click with Ctrl or
-    Shift changes the selection without opening a release."""
+class _Clicks:
+    """Remembers the modifiers of the last mouse press: a click with Ctrl or Shift changes
+    the selection without opening a release."""
 
     press_modifiers = Qt.KeyboardModifier.NoModifier
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.press_modifiers = event.modifiers()
-        super().mousePressEvent(event)
+        super().mousePressEvent(event)  # type: ignore[misc]
 
     def selecting(self) -> bool:
         """The last click extended or toggled the selection."""
         return bool(self.press_modifiers & _SELECTING)
 
 
-class _ClickList(QListView):
+class _ClickTree(_Clicks, QTreeView):
+    """The library tree."""
+
+
+class _ClickList(_Clicks, QListView):
     """The search results, with the library tree's clicks."""
-
-    press_modifiers = Qt.KeyboardModifier.NoModifier
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.press_modifiers = event.modifiers()
-        super().mousePressEvent(event)
-
-    def selecting(self) -> bool:
-        return bool(self.press_modifiers & _SELECTING)
 
 
 class LibraryPane(QWidget):
