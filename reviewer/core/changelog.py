@@ -1,12 +1,13 @@
 """The review store's append-only change log, and the tables folded from it.
 
-Every change a reviewer makes (a correction, an alias, a fact's status or value, a note,
-a release's status, a summary) is one row of `changes`, written in the same SQLite
+Every change a reviewer makes (a correction, an alias, names said to be different
+entities, a fact's status or value, a note, a release's status, a summary) is one row of
+`changes`, written in the same SQLite
 transaction as the review tables it updates: a UUID, the author, the device, the time,
 the release's content hash (SHA-256 of the file, so the same file on two laptops is the
 same release), the kind, the target it sets and the value it sets it to (JSON; NULL
-removes it). The review tables (`corrections`, `notes`, `aliases`, `fact_status`,
-`summaries`, `documents.status`) are the log folded target by target: `materialise`
+removes it). The review tables (`corrections`, `notes`, `aliases`, `distinct_names`,
+`fact_status`, `summaries`, `documents.status`) are the log folded target by target: `materialise`
 rebuilds a target's rows from its changes, whichever order they arrived in.
 
 Targets are registers. A change names the change(s) it replaces (`parents`: the value
@@ -30,7 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 
 #: The kinds of change, and what each one's target is.
-KINDS = ("status", "fact", "summary", "correction", "note", "alias")
+KINDS = ("status", "fact", "summary", "correction", "note", "alias", "distinct")
+#: Kinds whose target belongs to no release (library-wide: they carry no content hash).
+LIBRARY_KINDS = ("alias", "distinct")
 
 SCHEMA = """
 CREATE TABLE changes (
@@ -328,6 +331,14 @@ def record_alias(db: sqlite3.Connection, canonical: str, alias: str,
            None if label is None else {"label": label}, release_sha="", at=at)
 
 
+def record_distinct(db: sqlite3.Connection, label: str, a: str, b: str, present: bool,
+                    at: float | None = None) -> None:
+    """Names `a` < `b` (of entities labelled `label`) said to be different entities
+    (`present`), or no longer."""
+    record(db, "distinct", target_of("distinct", label, a, b),
+           {"label": label, "a": a, "b": b} if present else None, release_sha="", at=at)
+
+
 def record_status(db: sqlite3.Connection, doc_id: int, status: str) -> None:
     sha = _sha_of(db, doc_id)
     record(db, "status", target_of("status", sha or f"local:{doc_id}"),
@@ -375,6 +386,16 @@ def migrate(db: sqlite3.Connection) -> None:
                         "ORDER BY id").fetchall():
         record_status(db, int(r[0]), r[1])
     db.execute("UPDATE changes SET origin = 'migrated'")
+
+
+def migrate_distinct(db: sqlite3.Connection) -> None:
+    """The store's migration 6: names said to be different entities join the log (each existing row
+    becomes one change, as schema 3 did for the other review tables)."""
+    before = int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0])
+    for r in db.execute("SELECT label, a, b, created_at FROM distinct_names "
+                        "ORDER BY id").fetchall():
+        record_distinct(db, r[0], r[1], r[2], True, at=float(r[3]))
+    db.execute("UPDATE changes SET origin = 'migrated' WHERE seq > ?", (before,))
 
 
 # -- changes from the team -----------------------------------------------------------------
@@ -444,6 +465,8 @@ def materialise(db: sqlite3.Connection, target: str) -> Change | None:
     key = json.loads(target)[1:]
     if w.kind == "alias":
         _apply_alias(db, key[0], key[1], value)
+    elif w.kind == "distinct":
+        _apply_distinct(db, key[0], key[1], key[2], value)
     else:
         doc_id = _doc_for(db, w.release_sha)
         if doc_id is None:
@@ -476,6 +499,16 @@ def _apply_alias(db: sqlite3.Connection, canonical: str, alias: str,
         db.execute("INSERT INTO aliases(canonical, alias, label, created_at) VALUES (?,?,?,?)"
                    " ON CONFLICT(canonical, alias) DO UPDATE SET label = excluded.label",
                    (canonical, alias, value.get("label", ""), time.time()))
+
+
+def _apply_distinct(db: sqlite3.Connection, label: str, a: str, b: str,
+                    value: dict[str, Any] | None) -> None:
+    if value is None:
+        db.execute("DELETE FROM distinct_names WHERE label = ? AND a = ? AND b = ?",
+                   (label, a, b))
+    else:
+        db.execute("INSERT OR IGNORE INTO distinct_names(label, a, b, created_at) "
+                   "VALUES (?,?,?,?)", (label, a, b, time.time()))
 
 
 def _apply_fact(db: sqlite3.Connection, doc_id: int, fact_key: str,

@@ -32,6 +32,7 @@ def _review_rows(s: ReviewStore) -> dict[str, list[tuple[object, ...]]]:
         "fact_status": "SELECT doc_id, fact_key, status, value, note FROM fact_status",
         "summaries": "SELECT doc_id, text FROM summaries",
         "status": "SELECT id, status FROM documents",
+        "distinct_names": "SELECT label, a, b FROM distinct_names",
     }
     return {k: sorted(tuple(r) for r in s._db.execute(sql)) for k, sql in q.items()}
 
@@ -46,19 +47,32 @@ def _fill(s: ReviewStore) -> int:
     s.update_note(n, "check the figure again")
     s.set_fact_status(doc, "money:0", "verified", value="$5m", note="from the filing")
     s.set_summary(doc, "A short summary.")
+    s.add_distinct("ORG", "ASEAN", "APEC")
     return doc
+
+
+def _refold(s: ReviewStore) -> None:
+    """Empty the review tables and fold them again from the log alone."""
+    with s.transaction() as db:
+        for table in ("corrections", "notes", "aliases", "fact_status", "summaries",
+                      "distinct_names"):
+            db.execute(f"DELETE FROM {table}")
+        db.execute("DELETE FROM change_ids")
+        db.execute("UPDATE documents SET status = 'unreviewed'")
+        for (target,) in db.execute("SELECT DISTINCT target FROM changes").fetchall():
+            assert changelog.materialise(db, target)
 
 
 def test_every_review_change_is_logged_in_its_own_write(tmp_path: Path) -> None:
     s = ReviewStore(tmp_path / "r.sqlite3")
     doc = _fill(s)
     assert _kinds(s) == ["status", "correction", "correction", "alias", "note", "note",
-                         "fact", "summary"]
+                         "fact", "summary", "distinct"]
     rows = s._db.execute("SELECT uuid, device, at, release_sha FROM changes").fetchall()
     assert len({r[0] for r in rows}) == len(rows)  # a UUID each
     assert {r[1] for r in rows} == {changelog.device_id(s._db)}
     assert all(r[2] > 0 for r in rows)
-    assert {r[3] for r in rows} == {SHA, ""}  # aliases belong to no release
+    assert {r[3] for r in rows} == {SHA, ""}  # aliases and distinct names: no release
     # Removing is a change too: undoing a correction, clearing a fact, a note deleted.
     c = s.corrections(doc)[0]
     assert c.id is not None
@@ -66,8 +80,13 @@ def test_every_review_change_is_logged_in_its_own_write(tmp_path: Path) -> None:
     s.clear_fact_status(doc, "money:0")
     s.delete_note(s.notes(doc)[0].id)
     s.set_summary(doc, None)
-    assert _kinds(s)[-4:] == ["correction", "fact", "note", "summary"]
-    assert s._db.execute("SELECT count(*) FROM changes WHERE payload IS NULL").fetchone()[0] == 4
+    s.delete_distinct(next(iter(s._db.execute("SELECT id FROM distinct_names")))[0])
+    assert _kinds(s)[-5:] == ["correction", "fact", "note", "summary", "distinct"]
+    assert s._db.execute("SELECT count(*) FROM changes WHERE payload IS NULL").fetchone()[0] == 5
+    # Saying it twice is one change.
+    s.add_distinct("PER", "Ana", "Ben")
+    s.add_distinct("PER", "Ben", "Ana")
+    assert _kinds(s).count("distinct") == 3
 
 
 def test_a_failed_write_logs_nothing(tmp_path: Path) -> None:
@@ -117,17 +136,65 @@ def test_an_old_store_becomes_a_log_without_losing_a_row(tmp_path: Path) -> None
     assert _review_rows(s) == before
     # One entry per row: 2 corrections, 1 alias, 2 notes, 1 fact, 1 summary, 1 status.
     assert sorted(_kinds(s)) == sorted(["correction"] * 2 + ["alias"] + ["note"] * 2 +
-                                       ["fact", "summary", "status"])
+                                       ["fact", "summary", "status", "distinct"])
     assert {r[0] for r in s._db.execute("SELECT origin FROM changes")} == {"migrated"}
     # The tables are the log folded: emptied and rebuilt from it, they come back the same.
-    with s.transaction() as db:
-        for table in ("corrections", "notes", "aliases", "fact_status", "summaries"):
-            db.execute(f"DELETE FROM {table}")
-        db.execute("DELETE FROM change_ids")
-        db.execute("UPDATE documents SET status = 'unreviewed'")
-        for (target,) in db.execute("SELECT DISTINCT target FROM changes").fetchall():
-            assert changelog.materialise(db, target)
+    _refold(s)
     assert _review_rows(s) == before
+
+
+def test_a_store_with_a_log_logs_its_distinct_names_without_losing_a_row(
+        tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    made = ReviewStore(path)
+    _fill(made)
+    made.add_distinct("PER", "Ana Lima", "Ana Silva")
+    before = _review_rows(made)
+    made.close()
+    # A store of schema 5: the log exists, but names said to be different were not in it.
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM changes WHERE kind = 'distinct'")
+    db.execute("PRAGMA user_version = 5")
+    db.commit()
+    db.close()
+    s = ReviewStore(path)
+    assert s.version == len(store_mod.MIGRATIONS) == 6
+    assert list((tmp_path / "backups").glob("*before-migration-6*"))
+    assert _review_rows(s) == before
+    logged = s._db.execute("SELECT origin, pushed FROM changes WHERE kind = 'distinct'")\
+        .fetchall()
+    assert [tuple(r) for r in logged] == [("migrated", 0)] * 2  # sent at the next sync
+    _refold(s)
+    assert _review_rows(s) == before
+
+
+def test_alias_plans_and_moved_review_data_are_logged(tmp_path: Path) -> None:
+    s = ReviewStore(tmp_path / "r.sqlite3")
+    old = _fill(s)
+    # A merge of entities replaces aliases in one write; undoing it puts them back.
+    keep = s.add_alias("ASEAN", "Asean", "ORG")
+    removed, added = s.replace_aliases([keep], [("ASEAN", "the bloc", "ORG")])
+    _check_folds(s)
+    s.restore_aliases(added, removed)
+    _check_folds(s)
+    # The release moved and edited (another content hash): its review data moves over.
+    new = s.upsert_document("/y/a-edited.txt", sha256="c" * 64, size=4, mtime_ns=2)
+    s.mark_missing(old)
+    move = s.move_review(old, new)
+    _check_folds(s)
+    shas = {r[0] for r in s._db.execute(
+        "SELECT release_sha FROM changes WHERE seq > (SELECT MAX(seq) - 6 FROM changes)")}
+    assert "c" * 64 in shas
+    s.undo_move_review(move)
+    _check_folds(s)
+
+
+def _check_folds(s: ReviewStore) -> None:
+    """The review tables are what their log folds to."""
+    rows = _review_rows(s)
+    counts = {k: len(v) for k, v in rows.items()}
+    _refold(s)
+    assert _review_rows(s) == rows, counts
 
 
 def _c(uid: str, at: float, payload: str | None, parents: tuple[str, ...] = ()) -> Change:

@@ -52,6 +52,7 @@ def state(s: ReviewStore) -> dict[str, object]:
             "SELECT doc_id, fact_key, status, value, note FROM fact_status")),
         "summaries": sorted((sha[r[0]], r[1]) for r in db.execute(
             "SELECT doc_id, text FROM summaries")),
+        "distinct": sorted(s.distinct_names()),
     }
 
 
@@ -89,6 +90,27 @@ def test_two_laptops_edit_offline_sync_and_converge(team, tmp_path: Path) -> Non
     # Syncing again moves nothing.
     again = sync(ben, ben_url)
     assert (again.pushed, again.pulled) == (0, 0)
+
+
+def test_two_laptops_converge_on_names_said_to_be_different(team, tmp_path: Path) -> None:
+    ana_url, ben_url = team.add("ana", "Ana"), team.add("ben", "Ben")
+    ana, ben = laptop(tmp_path, "ana"), laptop(tmp_path, "ben")
+    ana.add_distinct("ORG", "OPEC", "OAPEC")
+    ben.add_distinct("PER", "Ana Lima", "Ana Silva")
+    ben.add_distinct("ORG", "OAPEC", "OPEC")  # the same pair, said on both laptops
+    sync(ana, ana_url)
+    sync(ben, ben_url)
+    sync(ana, ana_url)
+    assert state(ana) == state(ben)
+    assert ana.distinct_names() == {("ORG", "OAPEC", "OPEC"), ("PER", "Ana Lima", "Ana Silva")}
+    assert not conflicts(ana) and not conflicts(ben)  # the same value twice: no conflict
+    # Ben takes one back (undo): it reaches Ana too.
+    undo = next(r[0] for r in ben._db.execute(
+        "SELECT id FROM distinct_names WHERE label = 'PER'"))
+    ben.delete_distinct(undo)
+    assert sync(ben, ben_url).pushed == 1
+    assert sync(ana, ana_url).pulled == 1
+    assert ana.distinct_names() == ben.distinct_names() == {("ORG", "OAPEC", "OPEC")}
 
 
 def test_a_release_found_later_gets_the_team_work_waiting_for_it(team, tmp_path) -> None:
@@ -319,3 +341,32 @@ def test_the_sync_benchmark_runs_and_prints_its_figures() -> None:
     assert "receives and applies 60 changes" in lines[2]
     assert lines[4].startswith("a new laptop: 120 changes pulled and applied")
     assert lines[-1].startswith("server tables (with indexes): changes ")
+
+
+def test_a_server_of_schema_1_upgrades_without_losing_a_change(pg_cluster, tmp_path,
+                                                                monkeypatch) -> None:
+    from reviewer.core.sync import add_reviewer, init, server
+
+    admin = pg_cluster.url("postgres", pg_cluster.new_database())
+    with monkeypatch.context() as m:  # a desk set up before names and texts were shared
+        m.setattr(server, "MIGRATIONS", server.MIGRATIONS[:1])
+        assert init(admin) == (0, 1)
+    add_reviewer(admin, "ana", "Ana", password="pw-ana")
+    pg_cluster.add_password("ana", "pw-ana")
+    url = admin.replace("postgres@", "ana@", 1)
+    with psycopg.connect(url) as conn:  # what the earlier Reviewer sent
+        conn.execute("INSERT INTO changes(uuid, author, device, at, release_sha, kind, "
+                     "target, payload) VALUES (%s, 'ana', 'd', 1.0, %s, 'status', %s, %s)",
+                     ("00000000-0000-4000-8000-000000000002", SHA,
+                      changelog.target_of("status", SHA), '{"status":"reviewed"}'))
+    ana = laptop(tmp_path, "ana")
+    with pytest.raises(SyncError, match="reviewer server init"):
+        sync(ana, url)
+    assert init(admin) == (1, len(server.MIGRATIONS))
+    ana.add_distinct("ORG", "OPEC", "OAPEC")
+    report = sync(ana, url)
+    assert (report.pushed, report.pulled) == (1, 1)
+    assert ana.status(doc(ana)) == "reviewed"
+    with psycopg.connect(admin) as conn:
+        kinds = [r[0] for r in conn.execute("SELECT kind FROM changes ORDER BY id")]
+        assert kinds == ["status", "distinct"]

@@ -290,6 +290,7 @@ class ReviewStore(StoreFile):
                 if r is not None:
                     removed.append(Alias(r["canonical"], r["alias"], r["label"], r["id"]))
                     db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+                    _log.record_alias(db, r["canonical"], r["alias"], None)
             added = []
             for canonical, alias, label in add:
                 cur = db.execute("INSERT OR IGNORE INTO aliases(canonical, alias, label, "
@@ -297,6 +298,7 @@ class ReviewStore(StoreFile):
                                  (canonical, alias, label, _now()))
                 if cur.rowcount:
                     added.append(_rowid(cur))
+                    _log.record_alias(db, canonical, alias, label)
             return removed, added
 
     def restore_aliases(self, remove: Iterable[int], rows: Iterable[Alias]) -> None:
@@ -304,25 +306,36 @@ class ReviewStore(StoreFile):
         (under their old ids)."""
         with self._tx() as db:
             for alias_id in remove:
-                db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+                r = db.execute("SELECT canonical, alias FROM aliases WHERE id=?",
+                               (alias_id,)).fetchone()
+                if r is not None:
+                    db.execute("DELETE FROM aliases WHERE id=?", (alias_id,))
+                    _log.record_alias(db, r["canonical"], r["alias"], None)
             for a in rows:
                 db.execute("INSERT OR REPLACE INTO aliases(id, canonical, alias, label, "
                            "created_at) VALUES (?,?,?,?,?)",
                            (a.id, a.canonical, a.alias, a.label, _now()))
+                _log.record_alias(db, a.canonical, a.alias, a.label)
 
     # -- names that are not the same entity --------------------------------------
     def add_distinct(self, label: str, a: str, b: str) -> int:
         """The reviewer says `a` and `b` name different entities: no proposal again."""
         a, b = sorted((a, b))
         with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO distinct_names(label, a, b, created_at) "
-                       "VALUES (?,?,?,?)", (label, a, b, _now()))
+            cur = db.execute("INSERT OR IGNORE INTO distinct_names(label, a, b, created_at) "
+                             "VALUES (?,?,?,?)", (label, a, b, _now()))
+            if cur.rowcount:
+                _log.record_distinct(db, label, a, b, True)
             row = db.execute("SELECT id FROM distinct_names WHERE label=? AND a=? AND b=?",
                              (label, a, b)).fetchone()
             return int(row["id"])
 
     def delete_distinct(self, distinct_id: int) -> None:
         with self._tx() as db:
+            row = db.execute("SELECT label, a, b FROM distinct_names WHERE id=?",
+                             (distinct_id,)).fetchone()
+            if row is not None:
+                _log.record_distinct(db, row["label"], row["a"], row["b"], False)
             db.execute("DELETE FROM distinct_names WHERE id=?", (distinct_id,))
 
     def distinct_names(self) -> set[tuple[str, str, str]]:
@@ -456,14 +469,20 @@ class ReviewStore(StoreFile):
             if new_status == "unreviewed":
                 db.execute("UPDATE documents SET status=? WHERE id=?", (old_status, new_id))
             db.execute("UPDATE documents SET status='unreviewed' WHERE id=?", (old_id,))
+            self._log_shift(db, move, old_id, new_id,
+                            {old_id: old_status, new_id: new_status})
         return move
 
     def undo_move_review(self, move: ReviewMove) -> None:
         """Put review data moved by `move_review` back on its old row."""
         with self._tx() as db:
+            before = {r["id"]: r["status"] for r in db.execute(
+                "SELECT id, status FROM documents WHERE id IN (?, ?)",
+                (move.old_id, move.new_id))}
             self._shift(db, move, move.new_id, move.old_id)
             db.execute("UPDATE documents SET status=? WHERE id=?", (move.new_status, move.new_id))
             db.execute("UPDATE documents SET status=? WHERE id=?", (move.old_status, move.old_id))
+            self._log_shift(db, move, move.new_id, move.old_id, before)
 
     @staticmethod
     def _shift(db: sqlite3.Connection, move: ReviewMove, src: int, dst: int) -> None:
@@ -474,6 +493,39 @@ class ReviewStore(StoreFile):
                        [(dst, src, k) for k in move.facts])
         if move.summary:
             db.execute("UPDATE summaries SET doc_id=? WHERE doc_id=?", (dst, src))
+
+
+    @staticmethod
+    def _log_shift(db: sqlite3.Connection, move: ReviewMove, src: int, dst: int,
+                   statuses: dict[int, str]) -> None:
+        """Log review data moved from release `src` to `dst` (another content hash): the
+        corrections and notes now belong to `dst`'s release; facts, the summary and the
+        status leave `src`'s release and are set on `dst`'s."""
+        marks = ",".join("?" * len(move.corrections))
+        for (cid,) in db.execute(f"SELECT id FROM corrections WHERE id IN ({marks}) "
+                                 "ORDER BY created_at, id", move.corrections).fetchall():
+            _log.record_correction(db, int(cid), new=False)
+        for note_id in move.notes:
+            _log.record_note(db, note_id, new=False)
+        for key in move.facts:
+            row = db.execute("SELECT status, value, note FROM fact_status WHERE doc_id=? AND "
+                             "fact_key=?", (dst, key)).fetchone()
+            _log.record_fact(db, src, key, None)
+            if row is not None:
+                _log.record_fact(db, dst, key, {"status": row["status"], "value": row["value"],
+                                                "note": row["note"]})
+        if move.summary:
+            _log.record_summary(db, src, None)
+            _log.record_summary(db, dst, ReviewStore._summary_in(db, dst))
+        for doc_id in (src, dst):  # the statuses that changed
+            row = db.execute("SELECT status FROM documents WHERE id=?", (doc_id,)).fetchone()
+            if row is not None and row["status"] != statuses.get(doc_id):
+                _log.record_status(db, doc_id, row["status"])
+
+    @staticmethod
+    def _summary_in(db: sqlite3.Connection, doc_id: int) -> str | None:
+        row = db.execute("SELECT text FROM summaries WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else str(row["text"])
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:

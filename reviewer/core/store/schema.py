@@ -91,6 +91,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 5: the append-only change log the review tables are folded from (core/changelog.py);
     # every existing row becomes its first entries
     _log.migrate,
+    # 6: names said to be different entities join the change log (each row one entry)
+    _log.migrate_distinct,
 ]
 
 #: Statuses whose releases keep the extractor's entities they were reviewed with.

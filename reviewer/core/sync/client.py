@@ -84,15 +84,29 @@ def sync(store: ReviewStore, url: str, *, batch: int = BATCH,
         except psycopg.Error as exc:
             raise _wrap(exc, url) from exc
     with store.transaction() as db:
-        for target in changelog.waiting_targets(db):
-            _note_changed(db, changelog.materialise(db, target), report)
-        report.waiting = int(db.execute(
-            "SELECT count(*) FROM changes WHERE applied = 0").fetchone()[0])
-        report.conflicts = int(db.execute("SELECT count(*) FROM conflicts").fetchone()[0])
+        _apply_waiting(db, report)
         db.execute("UPDATE sync_servers SET last_sync = ? WHERE url = ?", (time.time(), url))
-        _mark_reindex(db, report.doc_ids)
     log.info("%s", report.summary())
     return report
+
+
+def apply_waiting(store: ReviewStore) -> SyncReport:
+    """Apply the team's changes kept for releases that are now in the library (indexed
+    since the last sync: a file copied in, or one the team shared). The report's
+    `doc_ids` are the releases whose review data changed, marked for re-indexing."""
+    report = SyncReport("")
+    with store.transaction() as db:
+        _apply_waiting(db, report)
+    return report
+
+
+def _apply_waiting(db: Any, report: SyncReport) -> None:
+    for target in changelog.waiting_targets(db):
+        _note_changed(db, changelog.materialise(db, target), report)
+    report.waiting = int(db.execute(
+        "SELECT count(*) FROM changes WHERE applied = 0").fetchone()[0])
+    report.conflicts = int(db.execute("SELECT count(*) FROM conflicts").fetchone()[0])
+    _mark_reindex(db, report.doc_ids)
 
 
 def _prepare(store: ReviewStore, conn: psycopg.Connection[Any], url: str) -> None:
@@ -115,6 +129,11 @@ def _prepare(store: ReviewStore, conn: psycopg.Connection[Any], url: str) -> Non
     if int(version[0]) > len(_server.MIGRATIONS):
         raise SyncError(f"The server {display(url)} was set up by a newer Reviewer: "
                         "install the newer Reviewer to sync with it.")
+    if int(version[0]) < len(_server.MIGRATIONS):
+        raise SyncError(f"The server {display(url)} has an older Reviewer schema "
+                        f"({version[0]}; this Reviewer needs {len(_server.MIGRATIONS)}). "
+                        "Nothing was sent; its administrator upgrades it with `reviewer "
+                        "server init URL`.")
     people = {str(r): str(n) for r, n in
               conn.execute("SELECT role, display_name FROM reviewers").fetchall()}
     conn.commit()
@@ -132,7 +151,7 @@ def _prepare(store: ReviewStore, conn: psycopg.Connection[Any], url: str) -> Non
 
 def _sendable(c: Change) -> bool:
     """A change for a release without a content hash (never indexed) stays local."""
-    return bool(c.release_sha) or c.kind == "alias"
+    return bool(c.release_sha) or c.kind in changelog.LIBRARY_KINDS
 
 
 def _push(store: ReviewStore, conn: psycopg.Connection[Any], report: SyncReport, batch: int,

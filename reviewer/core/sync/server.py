@@ -27,6 +27,8 @@ LEAD = "reviewer_lead"
 #: of their ids, so a reader's cursor never skips a change that commits late.
 PUSH_LOCK = 0x52455657
 
+#: The kinds schema 1 knew (a migration's text never changes once released).
+_FIRST_KINDS = "'status', 'fact', 'summary', 'correction', 'note', 'alias'"
 _KIND_LIST = ", ".join(f"'{k}'" for k in KINDS)
 
 MIGRATIONS: list[str] = [
@@ -52,7 +54,7 @@ MIGRATIONS: list[str] = [
         device text NOT NULL,
         at double precision NOT NULL,
         release_sha text NOT NULL,
-        kind text NOT NULL CHECK (kind IN ({_KIND_LIST})),
+        kind text NOT NULL CHECK (kind IN ({_FIRST_KINDS})),
         target text NOT NULL,
         parents jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(parents) = 'array'),
         payload text,
@@ -69,6 +71,11 @@ MIGRATIONS: list[str] = [
     GRANT SELECT, INSERT ON changes TO {MEMBER};
     GRANT USAGE ON SEQUENCE changes_id_seq TO {MEMBER};
     GRANT SELECT ON reviewers TO {MEMBER};
+    """,
+    # 2: names said to be different entities are changes too
+    f"""
+    ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
+    ALTER TABLE changes ADD CONSTRAINT changes_kind_check CHECK (kind IN ({_KIND_LIST}));
     """,
 ]
 

@@ -106,7 +106,8 @@ class TeamEdit:
 
 
 _WHAT = {"entity": "entity", "status": "release status", "fact": "fact", "summary": "summary",
-         "correction": "entity correction", "note": "note", "alias": "alias"}
+         "correction": "entity correction", "note": "note", "alias": "alias",
+         "distinct": "different names"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,8 @@ class Conflict:
         key = json.loads(self.target)
         what = _WHAT.get(key[0], key[0])
         where = key[-1] if key[0] in ("fact", "alias") else \
-            f"at {key[2]}–{key[3]}" if key[0] == "entity" else ""
+            f"at {key[2]}–{key[3]}" if key[0] == "entity" else \
+            f"“{key[2]}” / “{key[3]}”" if key[0] == "distinct" else ""
         sha = self.heads[-1].release_sha
         title = self.titles.get(sha, "")
         release = f"in “{title}”" if title else f"in release {sha[:12]}" if sha else ""
