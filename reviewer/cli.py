@@ -103,6 +103,9 @@ def _team_parsers(sub) -> None:
                         "server)")
     p.add_argument("--every", type=int, metavar="MINUTES",
                    help="let the window sync every MINUTES minutes (0: only on demand)")
+    p.add_argument("--share-texts", action=argparse.BooleanOptionalAction,
+                   help="upload (or stop uploading) the files of reviewed releases for "
+                        "teammates who lack them (off by default; remembered)")
     p.add_argument("--conflicts", action="store_true",
                    help="list the changes that disagree, without syncing")
     p.add_argument("--resolve", metavar="CHANGE",
@@ -546,6 +549,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 every = settings.interval_minutes()
                 print(f"the window syncs every {every} minutes" if every else
                       "the window syncs only when asked (File > Sync with team)")
+            if args.share_texts is not None:
+                settings.set_share_texts(args.share_texts)
+                print("this computer shares the files of reviewed releases with the team"
+                      if args.share_texts else
+                      "this computer shares no release files (only the review work)")
             if args.conflicts:
                 _print_conflicts(ws.store)
                 return 0
@@ -570,11 +578,28 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 for bar in bars.values():
                     bar.close()
             print(report.summary())
+            if report.texts_received:
+                _index_shared(ws)
             if report.conflicts:
                 print("reviewer sync --conflicts lists them")
     except team.SyncError as exc:
         raise UserError(str(exc)) from exc
     return 0
+
+
+def _index_shared(ws) -> None:
+    """Index the releases the team shared (written to the data folder's shared folder),
+    then apply the team's work on them and index that too."""
+    from reviewer.core import sync as team
+
+    bar = _Progress("text")
+    try:
+        added = ws.library.scan(progress=bar, entities=False).added
+        if team.apply_waiting(ws.store).doc_ids:
+            ws.library.scan(progress=bar, entities=False)
+    finally:
+        bar.close()
+    print(f"added {added} shared release(s) to the library")
 
 
 def _print_conflicts(store) -> None:

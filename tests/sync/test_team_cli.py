@@ -28,7 +28,7 @@ def test_server_init_add_reviewers_and_sync_two_laptops(pg_cluster, tmp_path, mo
     pg_cluster.add_password("desk_admin", "pw-admin")
     admin = pg_cluster.url("desk_admin", db)
     assert main(["server", "init", admin]) == 0
-    assert "schema 2 (was 0)" in capsys.readouterr().out
+    assert "schema 3 (was 0)" in capsys.readouterr().out
     assert main(["server", "init", admin]) == 0
     assert "already up to date" in capsys.readouterr().out
     for role, name in (("ana", "Ana Lima"), ("ben", "Ben Okafor")):

@@ -370,3 +370,4 @@ def test_a_server_of_schema_1_upgrades_without_losing_a_change(pg_cluster, tmp_p
     with psycopg.connect(admin) as conn:
         kinds = [r[0] for r in conn.execute("SELECT kind FROM changes ORDER BY id")]
         assert kinds == ["status", "distinct"]
+        assert conn.execute("SELECT count(*) FROM release_texts").fetchone() == (0,)

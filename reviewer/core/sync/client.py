@@ -22,6 +22,7 @@ from reviewer.core import changelog
 from reviewer.core.changelog import Change
 from reviewer.core.store import ReviewStore
 from reviewer.core.sync import server as _server
+from reviewer.core.sync import texts as _texts
 from reviewer.core.sync.connection import SyncError, connect, display
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,22 @@ class SyncReport:
     releases: dict[str, list[int]] | None = field(default=None, repr=False)
     conflicts: int = 0
     cancelled: bool = False
+    #: Release files this laptop shared (sharing on) and those it received, written to
+    #: the shared folder (`texts.SHARED_DIR`): the next scan indexes them.
+    texts_sent: int = 0
+    texts_received: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"sent {self.pushed:,}", f"received {self.pulled:,}"]
         if self.conflicts:
             parts.append(f"{self.conflicts} conflict{'s' if self.conflicts != 1 else ''} "
                          "to decide")
+        if self.texts_sent:
+            parts.append(f"shared {self.texts_sent:,} release file"
+                         f"{'s' if self.texts_sent != 1 else ''}")
+        if self.texts_received:
+            n = len(self.texts_received)
+            parts.append(f"{n:,} shared release{'s' if n != 1 else ''} received")
         if self.waiting:
             parts.append(f"{self.waiting:,} for releases not in this library")
         text = f"Synced with {self.server}: " + ", ".join(parts)
@@ -79,8 +90,12 @@ def sync(store: ReviewStore, url: str, *, batch: int = BATCH,
         try:
             _prepare(store, conn, url)
             _push(store, conn, report, batch, progress, cancelled)
+            if not report.cancelled:
+                _texts.push(store, conn, report, progress, cancelled)
             if pull and not report.cancelled:
                 _pull(store, conn, url, report, batch, progress, cancelled)
+            if pull and not report.cancelled:
+                _texts.pull(store, conn, report, progress, cancelled)
         except psycopg.Error as exc:
             raise _wrap(exc, url) from exc
     with store.transaction() as db:

@@ -6,7 +6,8 @@ their own database role, a member of `reviewer_member`; row-level security lets 
 insert only changes whose author is their own role, with at most one parent and never a
 resolution; members of `reviewer_lead` may also insert resolutions (a change replacing
 every disagreeing head of a conflict). `reviewers` maps roles to the names the window
-shows ("Corrected by Ana").
+shows ("Corrected by Ana"). `release_texts` holds the release files laptops share for
+teammates who lack them (only from laptops that turned sharing on), keyed by content hash.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ PUSH_LOCK = 0x52455657
 #: The kinds schema 1 knew (a migration's text never changes once released).
 _FIRST_KINDS = "'status', 'fact', 'summary', 'correction', 'note', 'alias'"
 _KIND_LIST = ", ".join(f"'{k}'" for k in KINDS)
+#: The largest release file a laptop shares (a press release is far smaller).
+MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 MIGRATIONS: list[str] = [
     # 1: the change log, the reviewers, the roles and the row-level security
@@ -76,6 +79,23 @@ MIGRATIONS: list[str] = [
     f"""
     ALTER TABLE changes DROP CONSTRAINT changes_kind_check;
     ALTER TABLE changes ADD CONSTRAINT changes_kind_check CHECK (kind IN ({_KIND_LIST}));
+    """,
+    # 3: release files shared for teammates who lack them, keyed by their content hash
+    # (the server checks the hash); a member adds files under their own role only, and
+    # nobody replaces or deletes one
+    f"""
+    CREATE TABLE release_texts (
+        sha text PRIMARY KEY CHECK (sha = encode(sha256(content), 'hex')),
+        name text NOT NULL CHECK (name <> '' AND length(name) <= 255
+                                  AND strpos(name, '/') = 0 AND strpos(name, '\\') = 0),
+        content bytea NOT NULL CHECK (octet_length(content) <= {MAX_TEXT_BYTES}),
+        author name NOT NULL DEFAULT current_user,
+        shared_at timestamptz NOT NULL DEFAULT now());
+    ALTER TABLE release_texts ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY team_reads ON release_texts FOR SELECT TO {MEMBER} USING (true);
+    CREATE POLICY own_texts ON release_texts FOR INSERT TO {MEMBER}
+        WITH CHECK (author = current_user);
+    GRANT SELECT, INSERT ON release_texts TO {MEMBER};
     """,
 ]
 
