@@ -161,3 +161,25 @@ def test_a_server_not_yet_upgraded_is_named_and_nothing_is_sent(team, tmp_path) 
         sync(ws.store, ana_url)
     with Workspace(ana) as ws:
         assert TeamSettings(ws.store).unsent() == 2
+
+
+def test_a_shared_file_name_never_leaves_the_shared_folder(team, tmp_path: Path) -> None:
+    ana_url, ben_url = team.add("ana", "Ana"), team.add("ben", "Ben")
+    bodies = {name: f"Release {i}: OPEC cuts output.".encode()
+              for i, name in enumerate(["..", "CON.txt", 'a:b?"c".txt', ".hidden.txt"])}
+    with psycopg.connect(ana_url) as conn:
+        for name, body in bodies.items():
+            conn.execute("INSERT INTO release_texts(sha, name, content) VALUES (%s,%s,%s)",
+                         (hashlib.sha256(body).hexdigest(), name, body))
+    ben = library(tmp_path, "ben", [])
+    with Workspace(ben) as ws:
+        report = sync(ws.store, ben_url)
+        shared = (ws.data_dir / SHARED_DIR).resolve()
+        names = {}
+        for path in map(Path, report.texts_received):
+            assert path.resolve().parent.parent == shared
+            names[hashlib.sha256(path.read_bytes()).hexdigest()] = path.name
+    expected = {"..": "release-{}.txt", "CON.txt": "release-{}.txt",
+                'a:b?"c".txt': "a_b__c_.txt", ".hidden.txt": "hidden.txt"}
+    assert names == {hashlib.sha256(b).hexdigest(): expected[n].format(
+        hashlib.sha256(b).hexdigest()[:16]) for n, b in bodies.items()}

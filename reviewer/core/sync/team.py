@@ -150,6 +150,8 @@ def _value(c: Change) -> str:
     v = c.value()
     if v is None:
         return "removed"
+    if "a" in v and "b" in v:  # names said to be different
+        return f"“{v['a']}” and “{v['b']}” are different"
     if "action" in v:  # an entity correction
         return f"{'rejected' if v['action'] == 'reject' else v.get('label')} “{v.get('text')}”"
     for key in ("status", "text", "label"):

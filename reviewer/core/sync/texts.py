@@ -40,6 +40,11 @@ SHARED_DIR = "Shared by the team"
 BATCH_BYTES = 8 * 1024 * 1024
 #: How many content hashes one query asks the server about.
 LOOKUP = 1000
+#: Characters no file name may hold on one of the platforms Reviewer runs on, and the
+#: names Windows reserves: a shared release gets a name every laptop can write.
+_NOT_IN_NAMES = set('<>:"|?*')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
 
 
 def shared_folder(store: ReviewStore) -> Path:
@@ -48,11 +53,14 @@ def shared_folder(store: ReviewStore) -> Path:
 
 def _file_name(name: str, sha: str) -> str:
     """A safe file name for a shared release (its own, when it is one)."""
-    cleaned = "".join(ch for ch in Path(name.replace("\\", "/")).name
-                      if ch.isprintable()).strip()
-    if cleaned in ("", ".", "..") or cleaned.startswith("."):
-        return f"release-{sha[:16]}.txt"
-    return cleaned[:200]
+    cleaned = "".join(("_" if ch in _NOT_IN_NAMES else ch)
+                      for ch in Path(name.replace("\\", "/")).name
+                      if ch.isprintable()).strip(" .")
+    stem = cleaned.split(".")[0].upper()
+    if not cleaned or cleaned.startswith(".") or stem in _RESERVED:
+        suffix = Path(cleaned).suffix if cleaned and stem in _RESERVED else ".txt"
+        return f"release-{sha[:16]}{suffix}"
+    return cleaned[-200:]
 
 
 def _server_has(conn: psycopg.Connection[Any], shas: list[str]) -> set[str]:
