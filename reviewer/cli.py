@@ -97,7 +97,9 @@ def _team_parsers(sub) -> None:
     p = sub.add_parser("sync", help="send your review changes to the team's server and "
                                     "receive the team's",
                        epilog="The password comes from ~/.pgpass or the keyring, never from "
-                              "the address. See docs/TEAM.md.")
+                              "the address. Releases teammates shared arrive in 'Shared by "
+                              "the team' in the data folder and are indexed. See "
+                              "docs/TEAM.md.")
     p.add_argument("--server", metavar="URL",
                    help="postgresql://ROLE@HOST:PORT/DATABASE (remembered as the team's "
                         "server)")
