@@ -92,21 +92,20 @@ def test_ruff_clean() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-# Modules whose type errors are not reported yet (pyproject's mypy override with
-# `ignore_errors`). The list only shrinks: when a module is clean, remove it there and here.
-TYPE_RATCHET = {
-    "reviewer.core.extract",
-    "reviewer.core.extract.consistency",
-    "reviewer.core.extract.facts",
-    "reviewer.core.extract.patterns",
-}
+# Modules whose type errors are not reported (a mypy override in pyproject.toml with
+# `ignore_errors`). None today; the list only shrinks, so adding a module fails here.
+TYPE_RATCHET: set[str] = set()
 
 
 def _mypy_ratchet() -> set[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    ignored = [o for o in config["tool"]["mypy"]["overrides"] if o.get("ignore_errors")]
-    assert len(ignored) == 1, "one ratchet list, please"
-    return set(ignored[0]["module"])
+    ignored = [o for o in config["tool"]["mypy"].get("overrides", [])
+               if o.get("ignore_errors")]
+    assert len(ignored) <= 1, "one ratchet list, please"
+    if not ignored:
+        return set()
+    modules = ignored[0]["module"]
+    return {modules} if isinstance(modules, str) else set(modules)
 
 
 def test_type_ratchet_only_shrinks() -> None:
