@@ -1,9 +1,8 @@
 """Names vulture cannot see used (`vulture reviewer tools/vulture_whitelist.py`, run by
-tests/test_architecture.py): called by Qt, Python's HTML parser, Whoosh, argparse
-dispatch, the action table's dotted slots, or kept on purpose."""
+tests/test_architecture.py): called by Qt, Python's HTML parser, Whoosh, the action
+table's dotted slots, or kept on purpose."""
 # ruff: noqa
 _unused = None
-from reviewer import cli
 from reviewer.core.documents import loaders
 from reviewer.core.export import memo
 from reviewer.core.extract import consistency, linking, name_tokens, patterns
@@ -24,10 +23,6 @@ from reviewer.ui import (
     workers,
 )
 
-# `reviewer <command>` runs cli.cmd_<command>
-cli.cmd_index, cli.cmd_search, cli.cmd_show, cli.cmd_extract, cli.cmd_eval, cli.cmd_export
-cli.cmd_teach
-cli.cmd_sync, cli.cmd_server
 # HTMLParser callbacks
 _p = loaders._TextExtractor
 _p.handle_starttag, _p.handle_startendtag, _p.handle_endtag, _p.handle_data
