@@ -14,7 +14,7 @@ from reviewer.ui import (
     controller,
     edits,
     extractor_dialog,
-    item_models,
+    library_models,
     library_pane,
     library_sync,
     main_window,
@@ -39,8 +39,8 @@ matchers._ArrayUnionMatcher._find_next, matchers.RangeIds._rewrap
 matchers.PatternIds._rewrap, matchers.DocSet.is_leaf, matchers.DocSet.estimate_size
 matchers.DocSetResults._results._total
 # Qt calls these: item model, delegate and widget overrides
-item_models.LibraryModel.columnCount, item_models.LibraryModel.flags
-item_models.FacetModel.columnCount
+library_models.LibraryModel.columnCount, library_models.LibraryModel.flags
+library_models.FacetModel.columnCount
 library_pane.SnippetDelegate.sizeHint, library_pane.SnippetDelegate.paint
 main_window.MainWindow.dragEnterEvent, main_window.MainWindow.dropEvent
 extractor_dialog.CurveChart.paintEvent
