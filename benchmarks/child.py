@@ -183,7 +183,7 @@ def section_search(args: dict) -> dict:
     from benchmarks.queries import QUERIES
     from reviewer.core.review.workspace import Workspace
     from reviewer.core.search.searcher import SCREEN
-    from reviewer.ui.item_models import FacetModel
+    from reviewer.ui.library_models import FacetModel
 
     top = FacetModel.TOP_VALUES
     data = args["data_dir"]

@@ -73,6 +73,32 @@ def test_core_imports_without_qt_loaded() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+#: At most this many lines in a module of the package; the window, which only lays its
+#: parts out and wires them, at most WINDOW_LINES. A module that grows past the limit
+#: does more than one job: split it by what its parts do.
+MODULE_LINES = 600
+WINDOW_LINES = 400
+#: Modules that are pure data (word lists, tables) may be longer; none today.
+DATA_MODULES: set[str] = set()
+
+
+def _line_count(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_modules_stay_small() -> None:
+    too_long = {str(p.relative_to(ROOT)): n for p in (ROOT / "reviewer").rglob("*.py")
+                if (n := _line_count(p)) > MODULE_LINES
+                and str(p.relative_to(ROOT)) not in DATA_MODULES}
+    assert too_long == {}, f"more than {MODULE_LINES} lines: {too_long}"
+    window = ROOT / "reviewer" / "ui" / "main_window.py"
+    assert _line_count(window) <= WINDOW_LINES, (
+        f"main_window.py has {_line_count(window)} lines (at most {WINDOW_LINES}): move a "
+        "whole job out of it")
+    for name in DATA_MODULES:
+        assert (ROOT / name).is_file(), f"{name} no longer exists"
+
+
 def test_no_widget_renders_html() -> None:
     offenders = []
     for p in (ROOT / "reviewer").rglob("*.py"):
@@ -92,21 +118,20 @@ def test_ruff_clean() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-# Modules whose type errors are not reported yet (pyproject's mypy override with
-# `ignore_errors`). The list only shrinks: when a module is clean, remove it there and here.
-TYPE_RATCHET = {
-    "reviewer.core.extract",
-    "reviewer.core.extract.consistency",
-    "reviewer.core.extract.facts",
-    "reviewer.core.extract.patterns",
-}
+# Modules whose type errors are not reported (a mypy override in pyproject.toml with
+# `ignore_errors`). None today; the list only shrinks, so adding a module fails here.
+TYPE_RATCHET: set[str] = set()
 
 
 def _mypy_ratchet() -> set[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    ignored = [o for o in config["tool"]["mypy"]["overrides"] if o.get("ignore_errors")]
-    assert len(ignored) == 1, "one ratchet list, please"
-    return set(ignored[0]["module"])
+    ignored = [o for o in config["tool"]["mypy"].get("overrides", [])
+               if o.get("ignore_errors")]
+    assert len(ignored) <= 1, "one ratchet list, please"
+    if not ignored:
+        return set()
+    modules = ignored[0]["module"]
+    return {modules} if isinstance(modules, str) else set(modules)
 
 
 def test_type_ratchet_only_shrinks() -> None:

@@ -1,9 +1,8 @@
 """Names vulture cannot see used (`vulture reviewer tools/vulture_whitelist.py`, run by
-tests/test_architecture.py): called by Qt, Python's HTML parser, Whoosh, argparse
-dispatch, the action table's dotted slots, or kept on purpose."""
+tests/test_architecture.py): called by Qt, Python's HTML parser, Whoosh, the action
+table's dotted slots, or kept on purpose."""
 # ruff: noqa
 _unused = None
-from reviewer import cli
 from reviewer.core.documents import loaders
 from reviewer.core.export import memo
 from reviewer.core.extract import consistency, linking, name_tokens, patterns
@@ -15,7 +14,7 @@ from reviewer.ui import (
     controller,
     edits,
     extractor_dialog,
-    item_models,
+    library_models,
     library_pane,
     library_sync,
     main_window,
@@ -24,10 +23,6 @@ from reviewer.ui import (
     workers,
 )
 
-# `reviewer <command>` runs cli.cmd_<command>
-cli.cmd_index, cli.cmd_search, cli.cmd_show, cli.cmd_extract, cli.cmd_eval, cli.cmd_export
-cli.cmd_teach
-cli.cmd_sync, cli.cmd_server
 # HTMLParser callbacks
 _p = loaders._TextExtractor
 _p.handle_starttag, _p.handle_startendtag, _p.handle_endtag, _p.handle_data
@@ -44,8 +39,8 @@ matchers._ArrayUnionMatcher._find_next, matchers.RangeIds._rewrap
 matchers.PatternIds._rewrap, matchers.DocSet.is_leaf, matchers.DocSet.estimate_size
 matchers.DocSetResults._results._total
 # Qt calls these: item model, delegate and widget overrides
-item_models.LibraryModel.columnCount, item_models.LibraryModel.flags
-item_models.FacetModel.columnCount
+library_models.LibraryModel.columnCount, library_models.LibraryModel.flags
+library_models.FacetModel.columnCount
 library_pane.SnippetDelegate.sizeHint, library_pane.SnippetDelegate.paint
 main_window.MainWindow.dragEnterEvent, main_window.MainWindow.dropEvent
 extractor_dialog.CurveChart.paintEvent

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewer.core.fsync import fsync_dir
+
 log = logging.getLogger(__name__)
 
 KEEP_DAILY = 7
@@ -187,7 +189,7 @@ def take(source: sqlite3.Connection, folder: Path, reason: str,
             raise BackupFailed(f"the copy holds {got} rows, the store {expected}")
         _fsync(tmp)
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except BackupFailed:
         _discard(tmp)
         raise
@@ -261,18 +263,3 @@ def _discard(path: Path) -> bool:
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

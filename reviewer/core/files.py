@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from reviewer.core.fsync import fsync_dir
+
 
 class WriteError(Exception):
     """The file cannot be written; the message names it and says why, in plain words."""
@@ -114,7 +116,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
     except BaseException:
         _discard(tmp)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return target
 
 
@@ -220,22 +222,6 @@ def _discard(tmp: Path | None) -> None:
         tmp.unlink()
     except OSError:
         pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible or needed on Windows."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

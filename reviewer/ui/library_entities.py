@@ -45,7 +45,7 @@ from reviewer.ui.background import CallTask
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
 from reviewer.ui.dialogs import CanonicalDialog
-from reviewer.ui.item_models import Index, PayloadRole, _TwoLevelModel, plain_tooltip
+from reviewer.ui.item_models import Index, PayloadRole, TwoLevelModel, plain_tooltip
 from reviewer.ui.library_pane import LibraryPane
 from reviewer.ui.status_bar import StatusBar
 
@@ -54,7 +54,7 @@ NameRole = Qt.ItemDataRole.UserRole + 10  # an alias row's name
 REFRESH_DELAY_MS = 300  # changes in a row (undo, redo…) recompute once
 
 
-class LibraryEntityModel(_TwoLevelModel):
+class LibraryEntityModel(TwoLevelModel):
     """Entities (top rows) and their other names (children); filtered by text and label."""
 
     headers = ("Entity", "Label", "Releases", "Mentions")

@@ -41,15 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.core.search import Searcher, SearchResult
-from reviewer.ui.item_models import (
-    DocIdRole,
-    FacetModel,
-    LibraryModel,
-    MissingRole,
-    QueryRole,
-    SearchResultsModel,
-    SnippetRole,
-)
+from reviewer.ui.item_models import DocIdRole, MissingRole, QueryRole, SnippetRole
+from reviewer.ui.library_models import FacetModel, LibraryModel, SearchResultsModel
 from reviewer.ui.offsets import OffsetMap
 from reviewer.ui.search_flow import SearchRunner
 

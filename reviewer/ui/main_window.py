@@ -3,36 +3,27 @@
 The window lays the parts out and wires them; each job lives in its own module:
 `controller` (the open release and every change, with the undo stack), `presenter` (the
 release on screen), `edits` (what keys and menu commands mean), `library_sync` (scans,
-the file watcher), `export_flow` (memos), `status_bar`, and `actions` (the table the
-menus, keys and shortcut sheet are built from).
+the file watcher), `export_flow` (memos), `status_bar`, `docks`, `window_layout` (the
+geometry kept between sessions), `shutdown` (closing off the GUI thread), and `actions`
+(the table the menus, keys and shortcut sheet are built from).
 """
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QPoint, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDockWidget,
-    QLabel,
-    QListView,
-    QMainWindow,
-    QMenu,
-    QSplitter,
-    QUndoView,
-)
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QSplitter
 
 from reviewer.core.model import LABELS
 from reviewer.core.review.session import DocumentSession
 from reviewer.core.review.view import DocumentView
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search import Library
 from reviewer.core.store import STATUSES
 from reviewer.ui import actions as action_table
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.docks import WindowDocks
 from reviewer.ui.document_view import DocumentPane
 from reviewer.ui.edits import EditActions
 from reviewer.ui.entity_pane import EntityPane
@@ -46,9 +37,11 @@ from reviewer.ui.presenter import ReleasePresenter
 from reviewer.ui.reattach import ReattachFlow
 from reviewer.ui.settings import Settings
 from reviewer.ui.shortcuts import ShortcutSheet
+from reviewer.ui.shutdown import shut_down_in_background
 from reviewer.ui.status_bar import StatusBar
 from reviewer.ui.teacher import Teacher
 from reviewer.ui.team_sync import TeamSync
+from reviewer.ui.window_layout import restore_layout, save_layout
 from reviewer.ui.workers import WarmUpTask, worker_pool
 
 log = logging.getLogger(__name__)
@@ -200,31 +193,9 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.error_model = self.sync.error_model
-        self.error_view = QListView()
-        self.error_view.setObjectName("scanErrors")
-        self.error_view.setModel(self.error_model)
-        self.error_dock = QDockWidget("Scan errors", self)
-        self.error_dock.setObjectName("errorDock")
-        self.error_dock.setWidget(self.error_view)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.error_dock)
-        self.error_dock.hide()
-        self.history_view = QUndoView(self.undo_stack)
-        self.history_dock = QDockWidget("History", self)
-        self.history_dock.setObjectName("historyDock")
-        self.history_dock.setWidget(self.history_view)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
-        self.history_dock.hide()
-        self.entities_dock = QDockWidget("Entities across releases", self)
-        self.entities_dock.setObjectName("entitiesDock")
-        self.entities_dock.setWidget(self.entities_pane)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.entities_dock)
-        self.entities_dock.hide()
-        self.entities_dock.visibilityChanged.connect(self._entities_shown)
-        view_menu = self.menus["&View"]
-        view_menu.addSeparator()
-        view_menu.addAction(self.error_dock.toggleViewAction())
-        view_menu.addAction(self.history_dock.toggleViewAction())
-        view_menu.addAction(self.team.dock.toggleViewAction())
+        self.docks = WindowDocks(self, self.error_model, self.undo_stack, self.entities_pane,
+                                 self.library_entities, self.menus["&View"], self.team.dock)
+        self.entities_dock = self.docks.entities
 
     def _wire(self) -> None:
         self.controller.message.connect(self.status_bar.show_message)
@@ -236,7 +207,7 @@ class MainWindow(QMainWindow):
         self.sync.entitiesFinished.connect(self.entitiesFinished)
         self.sync.scanFinished.connect(lambda _r: self.reattach.check())
         self.sync.scanFinished.connect(lambda _r: self.library_entities.library_changed())
-        self.sync.errorsFound.connect(self.error_dock.show)
+        self.sync.errorsFound.connect(self.docks.errors.show)
         self.library_pane.documentActivated.connect(self.open_document)
         self.library_pane.runner.crashed.connect(
             lambda message, details: self.failures.error("Unexpected error", message, details))
@@ -249,10 +220,6 @@ class MainWindow(QMainWindow):
         """View > Entities across releases: the dock, its filter focused."""
         self.entities_dock.show()
         self.entities_pane.filter.setFocus()
-
-    def _entities_shown(self, visible: bool) -> None:
-        if visible and not self.library_entities.active:
-            self.library_entities.refresh()
 
     # -- the open release ----------------------------------------------------------------
     @property
@@ -349,28 +316,12 @@ class MainWindow(QMainWindow):
                 ("window/entity_splitter", self.entity_pane.splitter)]
 
     def _restore_settings(self) -> None:
-        s = self.settings
-        geo = s.bytes_value("window/geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
-        else:
-            self.resize(1400, 900)
-        state = s.bytes_value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        for key, splitter in self._splitters():
-            v = s.bytes_value(key)
-            if v is not None:
-                splitter.restoreState(v)
+        restore_layout(self, self.settings, self._splitters())
 
     def save_settings(self) -> None:
-        s = self.settings
-        s.set_value("window/geometry", self.saveGeometry())
-        s.set_value("window/state", self.saveState())
-        for key, splitter in self._splitters():
-            s.set_value(key, splitter.saveState())
-        s.set_visible_labels(self.presenter.visible_labels)
-        s.sync()
+        save_layout(self, self.settings, self._splitters())
+        self.settings.set_visible_labels(self.presenter.visible_labels)
+        self.settings.sync()
 
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -394,37 +345,9 @@ class MainWindow(QMainWindow):
         pools = [self.scans.pool, self.exports.pool, self.load_pool,
                  self.library_pane.facet_pool, self.review_pool, self.teacher.pool,
                  self.teacher.curve_pool, self.presenter.hits_pool, self.team.pool]
-        signals = _ShutdownSignals()
-        signals.done.connect(self._shut_down)
-        threading.Thread(target=_shut_down, name="reviewer-shutdown", args=(
-            self.ws if self.owns_workspace else None, self.ws.library, reindex, pools,
-            signals, self.shutdown_done)).start()
+        shut_down_in_background(self.ws if self.owns_workspace else None, self.ws.library,
+                                reindex, pools, self._shut_down, self.shutdown_done)
 
     def _shut_down(self) -> None:
         self.closed.emit()
         self.close()  # now accepted
-
-
-class _ShutdownSignals(QObject):
-    done = Signal()
-
-
-def _shut_down(ws: Workspace | None, library: Library, reindex: list[int],
-               pools: Sequence[QThreadPool], signals: _ShutdownSignals,
-               done: threading.Event) -> None:
-    """Off the GUI thread: wait for the window's workers (cancelled), re-index the
-    releases corrected since the last scan so search agrees at the next start, and close
-    the workspace (`ws`, when the window owns it)."""
-    try:
-        for pool in pools:
-            pool.waitForDone(-1)
-        if reindex:
-            try:
-                library.scan(only=reindex)
-            except Exception:  # noqa: BLE001 - the next start's scan catches up
-                log.exception("re-indexing %d corrected releases at exit failed", len(reindex))
-        if ws is not None:
-            ws.close()
-    finally:
-        done.set()
-        signals.done.emit()

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from reviewer.core.search import QueryError, Searcher, SearchResult, Superseded
 from reviewer.ui.failures import unexpected_error_text
-from reviewer.ui.item_models import FacetModel
+from reviewer.ui.library_models import FacetModel
 from reviewer.ui.workers import worker_pool
 
 log = logging.getLogger(__name__)

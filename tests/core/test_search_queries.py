@@ -10,6 +10,7 @@ import pytest
 
 from reviewer.core.review.workspace import Workspace
 from reviewer.core.search import QueryError, Superseded, parsing
+from reviewer.core.search import catalog as catalog_mod
 from reviewer.core.search import searcher as searcher_mod
 from tests.conftest import SAMPLE_DOCS
 
@@ -177,10 +178,10 @@ def test_a_newer_search_stops_the_running_one(ws, monkeypatch) -> None:
 def test_the_catalogue_is_kept_next_to_the_index_for_the_next_start(ws, monkeypatch,
                                                                      tmp_path) -> None:
     ws.searcher.search("ASEAN")
-    cache = ws.index.directory / searcher_mod.CATALOG_FILE
+    cache = ws.index.directory / catalog_mod.CATALOG_FILE
     assert cache.is_file()
     built = []
-    monkeypatch.setattr(searcher_mod.Searcher, "_read_segment",
+    monkeypatch.setattr(catalog_mod.Catalogues, "_read_segment",
                         lambda *a: built.append(a) or pytest.fail("read again"))
     fresh = searcher_mod.Searcher(ws.index, ws.store)
     try:
@@ -209,13 +210,13 @@ def test_a_reindexed_release_reads_only_its_new_segment(tmp_path, monkeypatch) -
         Path(target.path).write_text(Path(target.path).read_text(encoding="utf-8")
                                      + "\nZanzibarquux joined.\n", encoding="utf-8")
         read: list[int] = []
-        original = searcher_mod.Searcher._read_segment
+        original = catalog_mod.Catalogues._read_segment
 
         def counting(self, leaf):  # noqa: ANN001
             read.append(leaf.doc_count_all())
             return original(self, leaf)
 
-        monkeypatch.setattr(searcher_mod.Searcher, "_read_segment", counting)
+        monkeypatch.setattr(catalog_mod.Catalogues, "_read_segment", counting)
         w.library.scan(only=[target.id])
         after = w.searcher.search("ASEAN")
         # the re-indexed release's segments alone (its text, then its entities)

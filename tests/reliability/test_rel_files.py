@@ -16,7 +16,7 @@ from reviewer.cli import main
 from reviewer.core.documents import loaders
 from reviewer.core.review.view import document_view
 from reviewer.core.review.workspace import Workspace
-from reviewer.core.search.library import LINK_TARGETS_ENV
+from reviewer.core.search.folders import LINK_TARGETS_ENV
 
 TEXT = "Harbour Festival\n\nHANOI, 3 June 2024 – The harbour festival opened in Hanoi.\n"
 SECRET = "root:x:0:0:topsecretword:/root:/bin/bash\n"

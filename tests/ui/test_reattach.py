@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from ui_helpers import close_and_wait, doc_id_of, on_dialog, open_and_wait, wait_until
 
 from reviewer.ui.dialogs import NoteDialog
-from reviewer.ui.item_models import MISSING_FOLDER, MissingRole
+from reviewer.ui.item_models import MissingRole
+from reviewer.ui.library_models import MISSING_FOLDER
 from reviewer.ui.reattach import ReattachDialog
 
 THIRD = "002_b7fa9ce2e10e8a5e.txt"

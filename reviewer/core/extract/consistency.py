@@ -7,7 +7,8 @@ mentions (`Mori`, `ROK`) inherit the label here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeAlias
 
 from reviewer.core.extract._scan import finditer_after
 from reviewer.core.extract.gazetteer import EXCHANGES, LEGAL_SUFFIXES, Gazetteer
@@ -79,7 +80,7 @@ def _phone_at(text: str, pos: int) -> tuple[int, int] | None:
     return m.span(1) if m else None
 
 
-def _rx_at(rx: re.Pattern[str]):  # noqa: ANN202 - a small closure factory
+def _rx_at(rx: re.Pattern[str]) -> Callable[[str, int], tuple[int, int] | None]:
     def at(text: str, pos: int) -> tuple[int, int] | None:
         m = rx.search(text, pos)
         return m.span() if m else None
@@ -109,10 +110,10 @@ def masked_spans(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     while True:
-        best = -1
+        best, first = -1, 0
         for k, span in enumerate(nxt):
-            if span is not None and (best < 0 or span[0] < nxt[best][0]):  # type: ignore[index]
-                best = k
+            if span is not None and (best < 0 or span[0] < first):
+                best, first = k, span[0]
         if best < 0:
             return out
         span = nxt[best]
@@ -304,13 +305,19 @@ def _walk_starts(text: str, ents: list[Entity]) -> Iterator[tuple[int, int, int]
                 if i and _WORDCH.match(text, i - 1):
                     continue
                 w = word_at(text, i)  # the whole word, even when it runs into the next name
-                yield i, w.end(), -1  # type: ignore[union-attr]
+                assert w is not None  # _CAP_WORD matched here
+                yield i, w.end(), -1
         if x.start >= cur and x.end > x.start:
             i = x.start
             if _CAP_WORD.match(text, i) and not (i and _WORDCH.match(text, i - 1)):
                 w = word_at(text, i)
-                yield i, w.end(), x.end  # type: ignore[union-attr]
+                assert w is not None  # _CAP_WORD matched here
+                yield i, w.end(), x.end
         cur = max(cur, x.end)
+
+
+# A name trie's node: (children {(separator, word): node}, endings [(trailing text, name)])
+_Node: TypeAlias = tuple[dict[tuple[str, str], "_Node"], list[tuple[str, str]]]
 
 
 def _propagate_indexed(text: str, names: dict[str, str], ents: list[Entity]) -> list[Entity]:
@@ -322,9 +329,7 @@ def _propagate_indexed(text: str, names: dict[str, str], ents: list[Entity]) -> 
     out: the longer span holds them already, and a walk per word of every long name would
     make pathological texts (a megabyte of capitalised words) slow.
     """
-    # node: (children {(separator, word): node}, endings [(trailing text, name)])
-    Node = tuple[dict, list]
-    root: dict[str, Node] = {}
+    root: dict[str, _Node] = {}
     out: list[Entity] = []
     for t, lab in names.items():
         words = list(_LEAD_WORD.finditer(t))
@@ -345,10 +350,9 @@ def _propagate_indexed(text: str, names: dict[str, str], ents: list[Entity]) -> 
     n = len(text)
     next_word = _NEXT_WORD.match
     for i, e, holder_end in _walk_starts(text, ents):
-        node = root.get(text[i:e])
-        if node is None:
-            continue
-        while True:
+        found = root.get(text[i:e])
+        while found is not None:
+            node = found
             for tail, t in node[1]:
                 j = e + len(tail)
                 if j <= holder_end:
@@ -367,9 +371,7 @@ def _propagate_indexed(text: str, names: dict[str, str], ents: list[Entity]) -> 
             nm = next_word(text, e)
             if nm is None:
                 break
-            node = node[0].get((text[e : nm.start(1)], nm.group(1)))
-            if node is None:
-                break
+            found = node[0].get((text[e : nm.start(1)], nm.group(1)))
             e = nm.end()
     return out
 

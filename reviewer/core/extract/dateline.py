@@ -49,7 +49,7 @@ def _at(text: str, start: int, line_end: int) -> Dateline | None:
     if dm and (dm.group("dmy") or dm.group("mdy")):
         date_span = dm.span()
         v = date_value(dm, None) or {}
-        iso = v.get("iso", "")
+        iso = str(v.get("iso", ""))
         cur = dm.end()
     sm = _SOURCE.match(text, cur, line_end)
     source_span = None

@@ -92,9 +92,10 @@ def _role(text: str, p: Entity, ents: list[Entity], sent: tuple[int, int]) -> Fa
     if near:
         # the role's body usually follows the person ("X, Minister of Japan") or sits
         # inside the title before it ("Japanese Deputy Minister X")
-        after = [e for e in near if e.start >= p.end]
-        before = [e for e in near if e.end <= p.start]
-        pick = min(after, key=lambda e: e.start) if after else max(before, key=lambda e: e.end)
+        following = [e for e in near if e.start >= p.end]
+        preceding = [e for e in near if e.end <= p.start]
+        pick = (min(following, key=lambda e: e.start) if following
+                else max(preceding, key=lambda e: e.end))
         org = pick.text
     return Fact("role", s0, e0, {"person": p.text, "title": title, "org": org})
 
@@ -171,7 +172,7 @@ def find_facts(text: str, ents: list[Entity], dl: Dateline | None) -> list[Fact]
                 facts.append(f)
         elif ent.label in ("MONEY", "PERCENT"):
             s, e = _sent_of(sents, starts, ent.start)
-            fields: dict = {"text": ent.text, "label": ent.label}
+            fields: dict[str, str | float] = {"text": ent.text, "label": ent.label}
             v = ent.value or {}
             if "amount" in v:
                 fields["value"] = float(v["amount"])

@@ -230,7 +230,7 @@ def _month(tok: str) -> int:
     return MONTHS.get(tok.lower().rstrip("."), 0)
 
 
-def date_value(m: re.Match[str], ref: date | None) -> dict | None:
+def date_value(m: re.Match[str], ref: date | None) -> dict[str, str | int | float] | None:
     """Normalise a DATE match; partial dates take the year of the release when known."""
     g = m.lastgroup
     txt = m.group(0)
@@ -261,7 +261,10 @@ def date_value(m: re.Match[str], ref: date | None) -> dict | None:
         q = next(
             (i for i, w in enumerate(("first", "second", "third", "fourth"), 1) if w in low), 0
         )
-        q = q or int(re.search(r"[1-4]", txt).group(0))  # type: ignore[union-attr]
+        if not q:
+            digit = re.search(r"[1-4]", txt)
+            assert digit is not None  # a quarter is named by a word or a digit
+            q = int(digit.group(0))
         return {"from": f"{y}-{3 * q - 2:02d}", "to": f"{y}-{3 * q:02d}"}
     if m.group("fiscal"):
         y = nums[-1]
@@ -372,7 +375,7 @@ def find_percents(text: str) -> list[Entity]:
         return out
     for m in finditer_after(PERCENT_RE, text, _NOT_AFTER_PCT):
         v = _num(m.group("n")) / 100.0
-        val: dict = {"fraction": round(v, 10)}
+        val: dict[str, float] = {"fraction": round(v, 10)}
         if m.group("n2"):
             val = {"from": round(v, 10), "to": round(_num(m.group("n2")) / 100.0, 10)}
         out.append(Entity(m.start(), m.end(), "PERCENT", m.group(0), val, score=0.95))

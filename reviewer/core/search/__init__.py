@@ -17,8 +17,9 @@ The rest of Reviewer uses these names only; none of them hands out a Whoosh obje
 """
 from reviewer.core.search.entity_pass import EntityReport
 from reviewer.core.search.index import IndexLockedError, SearchIndex
-from reviewer.core.search.library import Cancelled, Library, ScanReport
+from reviewer.core.search.library import Cancelled, Library
 from reviewer.core.search.parsing import QueryError
+from reviewer.core.search.scan_book import ScanReport
 from reviewer.core.search.searcher import Hit, Searcher, SearchResult, SearchRun, Superseded
 
 __all__ = ["Cancelled", "EntityReport", "Hit", "IndexLockedError", "Library", "QueryError",

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
-import stat
 import threading
 import time
-from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer.core.documents import loaders
 from reviewer.core.entity_cache import EntityCache, IndexedState
 from reviewer.core.extract import taught
 from reviewer.core.extract.learned import Recogniser
@@ -28,6 +24,7 @@ from reviewer.core.extract.lexicon import Lexicon
 from reviewer.core.extract.taught import TaughtModels
 from reviewer.core.model import Correction
 from reviewer.core.search import passes
+from reviewer.core.search.folders import link_problem, link_roots, under_any, walk_supported
 from reviewer.core.search.index import IndexRecord, SearchIndex, merge_segments
 from reviewer.core.search.passes import (
     Cancelled,
@@ -36,128 +33,17 @@ from reviewer.core.search.passes import (
     PassSetup,
     Progress,
     chunk_size,
-    file_digest,
     run_chunks,
 )
-from reviewer.core.store import DocRecord, EntityPin, ReviewStore
+from reviewer.core.search.scan_book import ScanBook, ScanReport
+from reviewer.core.store import EntityPin, ReviewStore
 
 if TYPE_CHECKING:
     from reviewer.core.search.entity_pass import EntityReport
 
-__all__ = ["Cancelled", "Library", "Progress", "ScanReport", "file_digest", "walk_supported"]
+__all__ = ["Cancelled", "Library", "Progress", "ScanReport"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class ScanReport:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    moved: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    cancelled: bool = False
-    seconds: float = 0.0
-    entities: EntityReport | None = None  # the entity pass that followed, if one did
-
-    def summary(self) -> str:
-        text = (f"added {self.added}, updated {self.updated}, removed {self.removed}, "
-                f"unchanged {self.unchanged}, moved {self.moved}, failed {len(self.failed)}")
-        return text + (" (cancelled)" if self.cancelled else "")
-
-
-#: Extra folders that links inside a library folder may point into (separated by the
-#: platform's path separator, `:` or `;`); `/` allows any target.
-LINK_TARGETS_ENV = "REVIEWER_LINK_TARGETS"
-
-
-def link_roots(folders: Iterable[str | Path]) -> list[Path]:
-    """The folders a link inside the library may point into: the library folders and the
-    folders named in $REVIEWER_LINK_TARGETS, resolved."""
-    extra = [p for p in os.environ.get(LINK_TARGETS_ENV, "").split(os.pathsep) if p.strip()]
-    roots = []
-    for f in [*folders, *extra]:
-        try:
-            roots.append(Path(f).expanduser().resolve())
-        except (OSError, RuntimeError):
-            continue
-    return roots
-
-
-def link_problem(path: str | Path, roots: list[Path]) -> str | None:
-    """Why the file at `path` must not be read because of a link on the way to it (its
-    target lies outside `roots`), or None. A path that is no link is never a problem."""
-    p = Path(path)
-    try:
-        if not p.is_symlink() and p.resolve() == p.absolute():
-            return None
-        target = p.resolve()
-    except (OSError, RuntimeError):
-        return None  # a loop: reading it fails with its own message
-    if _under_any(target, roots):
-        return None
-    return (f"a link to {loaders.printable_path(str(target))}, outside the library folders: "
-            f"not followed (allow it with {LINK_TARGETS_ENV})")
-
-
-def walk_supported(root: Path,
-                   errors: list[tuple[str, str]] | None = None,
-                   skipped: list[tuple[str, str]] | None = None,
-                   roots: list[Path] | None = None) -> Iterator[Path]:
-    """Supported files under `root`, recursively, without following directory symlinks
-    (a symlink loop must not hang a scan). A file given directly is yielded as it is.
-
-    Folders that cannot be listed go to `errors` as (path, reason). Files that are never
-    read go to `skipped` as (path, reason): anything that is not a regular file (a named
-    pipe would block the reader forever), a link whose target lies outside `roots` (the
-    library folders; None: links are not checked), and a name that is not valid UTF-8,
-    which cannot be stored (the reason shows the name with its bytes escaped)."""
-    if root.is_file():
-        if loaders.is_supported(root):
-            yield root
-        return
-
-    def onerror(exc: OSError) -> None:
-        if errors is not None:
-            errors.append((loaders.printable_path(str(exc.filename or root)),
-                           f"cannot read folder: {exc.strerror or exc}"))
-
-    def skip(path: Path, reason: str) -> None:
-        if skipped is not None:
-            skipped.append((loaders.printable_path(str(path)), reason))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.startswith("~$"):
-                continue
-            path = Path(dirpath) / name
-            if not loaders.is_supported(path):
-                continue
-            if loaders.printable_path(str(path)) != str(path):
-                skip(path, "the file name is not valid UTF-8: rename the file to index it")
-                continue
-            try:
-                mode = os.lstat(path).st_mode
-            except OSError:
-                yield path  # gone or unreadable: reading it reports why
-                continue
-            if stat.S_ISLNK(mode):
-                problem = None if roots is None else link_problem(path, roots)
-                if problem:
-                    skip(path, problem)
-                    continue
-                try:
-                    mode = os.stat(path).st_mode
-                except OSError:
-                    yield path  # a dangling link or a loop: reading it reports why
-                    continue
-            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-                skip(path, loaders.not_regular_message(mode))
-                continue
-            yield path
 
 
 class Library:
@@ -305,9 +191,9 @@ class Library:
         # Files in a folder that could not be listed are not gone, only out of reach.
         unreadable = [Path(p) for p, _ in unlisted]
         vanished = {p: d for p, d in known.items()
-                    if p not in seen and not d.missing and _under_any(Path(p), roots)
-                    and not _under_any(Path(p), unreadable)}
-        book = _ScanBook(self.store, known, vanished, report)
+                    if p not in seen and not d.missing and under_any(Path(p), roots)
+                    and not under_any(Path(p), unreadable)}
+        book = ScanBook(self.store, known, vanished, report)
         if self.index.rebuilt and self.cache is not None:
             self.cache.forget_indexed()  # the new index holds nothing yet
 
@@ -336,7 +222,7 @@ class Library:
         """Releases under review and the entities they are pinned to."""
         return self.store.ids_under_review(), self.store.entity_pins()
 
-    def _scan_serial(self, todo: list[str], book: _ScanBook, setup: PassSetup,
+    def _scan_serial(self, todo: list[str], book: ScanBook, setup: PassSetup,
                      progress: Progress | None, cancel: threading.Event | None) -> None:
         """Process the files here and index them in batches of BATCH releases, one commit
         each."""
@@ -422,7 +308,7 @@ class Library:
     # at any point leaves a consistent TOC (orphan segment files are deleted by the next
     # commit) and size 0 for anything not recorded, so the next scan indexes it again.
 
-    def _scan_parallel(self, todo: list[str], book: _ScanBook, setup: PassSetup,
+    def _scan_parallel(self, todo: list[str], book: ScanBook, setup: PassSetup,
                        workers: int, progress: Progress | None,
                        cancel: threading.Event | None) -> None:
         report = book.report
@@ -471,7 +357,7 @@ class Library:
             lock.release()
 
     def _add_chunk(self, jobs: list[Job], segment: Any, recs: list[IndexRecord],
-                   book: _ScanBook) -> None:
+                   book: ScanBook) -> None:
         writer = self.index.writer(lock=False)
         try:
             replaced: list[int] = []
@@ -519,89 +405,3 @@ class Library:
         merged = [f.result() for f in futures]
         self.index.add_segments(self.index.writer(lock=False), merged, clean=clean,
                                 replace=[s.segment_id() for s in small + empty])
-
-
-class _ScanBook:
-    """What one scan found, and the one place that decides what a processed file means
-    for the store and the index, for serial and parallel scans alike.
-
-    Every file to index gets its document id from `assign` (in a parallel scan before a
-    worker processes it): its own row, the row of a vanished release with the same
-    content (it was moved or renamed: its review data follows), or a new placeholder
-    row with size 0 (a crash before the batch is committed leaves size 0, so the next
-    scan indexes the file again). `settle` then books the outcome."""
-
-    def __init__(self, store: ReviewStore, known: dict[str, DocRecord],
-                 vanished: dict[str, DocRecord], report: ScanReport) -> None:
-        self.store, self.known, self.vanished, self.report = store, known, vanished, report
-        self.by_sha: dict[str, int] = {}  # content hash -> id of a vanished or missing row
-        for d in vanished.values():
-            self.by_sha.setdefault(d.sha256, d.id)
-        for d in known.values():
-            if d.missing and d.sha256:
-                self.by_sha.setdefault(d.sha256, d.id)
-        self.fresh: set[int] = set()  # placeholder rows made by this scan
-        self.moved_from: dict[str, int] = {}  # new path -> id of the copy it matches
-        self.moved_ids: set[int] = set()
-
-    def assign(self, path: str, sha256: str | None = None) -> int:
-        """The document id `path` is indexed under (`sha256`: its content hash, when
-        known; otherwise the file is read for it only if some release has vanished)."""
-        old = self.known.get(path)
-        if old is not None:
-            return old.id
-        if sha256 is None and self.by_sha:  # a new path may be a vanished release, moved
-            try:
-                sha256 = file_digest(loaders.read_bytes(Path(path)))
-            except loaders.LoadError:
-                sha256 = ""
-        if sha256 and sha256 in self.by_sha:
-            doc_id = self.moved_from[path] = self.by_sha.pop(sha256)
-            return doc_id
-        doc_id = self.store.upsert_document(path, sha256="", size=0, mtime_ns=0,
-                                            title=Path(path).stem)
-        self.fresh.add(doc_id)
-        return doc_id
-
-    def settle(self, path: str, doc_id: int | None, rec: IndexRecord) -> list[int]:
-        """Count `rec` in the report and update its row; returns the ids whose old copies
-        leave the index (`doc_id` is None for a failed file that was never assigned)."""
-        report, store, old = self.report, self.store, self.known.get(path)
-        if rec.error:
-            report.failed.append((path, rec.error))
-            if rec.sha256:  # read but not loadable: remember so it is not retried
-                return [store.upsert_document(path, sha256=rec.sha256, size=rec.size,
-                                              mtime_ns=rec.mtime_ns, title=Path(path).name,
-                                              error=rec.error)]
-            if old is not None:
-                return [old.id]
-            if doc_id is not None and doc_id in self.fresh:
-                store.mark_missing(doc_id)  # its placeholder row
-            return []
-        assert doc_id is not None
-        report.warnings.extend((path, w) for w in rec.warnings)
-        if old is not None and not old.missing:
-            report.updated += 1
-        elif path in self.moved_from:
-            store.move_document(doc_id, path, size=0, mtime_ns=0)
-            self.moved_ids.add(doc_id)
-            report.moved += 1
-        else:
-            if old is not None:  # it came back: the same row, size 0 until done
-                store.upsert_document(path, sha256=rec.sha256, size=0, mtime_ns=0,
-                                      title=rec.title)
-            report.added += 1
-        return [] if doc_id in self.fresh else [doc_id]
-
-    def gone(self) -> list[DocRecord]:
-        """Releases whose files vanished and were not found moved."""
-        return [d for d in self.vanished.values() if d.id not in self.moved_ids]
-
-    def mark_gone(self, gone: list[DocRecord]) -> None:
-        for d in gone:
-            self.store.mark_missing(d.id)
-            self.report.removed += 1
-
-
-def _under_any(path: Path, roots: list[Path]) -> bool:
-    return any(path == r or r in path.parents for r in roots)

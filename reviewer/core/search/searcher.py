@@ -3,11 +3,11 @@
 A search is answered in two stages, so a screen of hits shows before the rest is
 counted: `SearchRun.first_screen` ranks the matches (exact BM25 order, every match
 visited once, its document number kept) and highlights the hits on screen;
-`SearchRun.finish` counts facets and review statuses over all the matches from a
-compact per-release catalogue (entity value ids, document ids), kept per index state
-in memory and in a file next to the index. A run started with a generation
-(`Searcher.supersede`) stops with `Superseded` at its next check once a newer one
-starts, so typing never queues searches behind each other.
+`SearchRun.finish` counts facets (`facets.py`) and review statuses over all the
+matches from a compact per-release catalogue (`catalog.py`: entity value ids, document
+ids), kept per index state in memory and in a file next to the index. A run started
+with a generation (`Searcher.supersede`) stops with `Superseded` at its next check once a
+newer one starts, so typing never queues searches behind each other.
 
 Highlights are (start, end) offsets into the document's current text, computed by
 re-tokenising that text with each field's own analyser, so they always cut what the
@@ -17,23 +17,20 @@ from __future__ import annotations
 
 import json
 import logging
-import marshal
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from heapq import heappush, heapreplace
-from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
 from reviewer.core.documents import loaders
-from reviewer.core.files import WriteError, atomic_write
 from reviewer.core.model import LABEL_FIELDS, Entity
+from reviewer.core.search.catalog import Catalog, Catalogues
+from reviewer.core.search.facets import count_facets
 from reviewer.core.search.highlight import (
     entity_name_matchers,
     fragments,
@@ -63,12 +60,6 @@ TEXT_FIELDS = ("title", "body", "boiler")
 SCREEN = 8
 #: Matches visited between two checks whether a newer search superseded this one.
 CHECK_EVERY = 4096
-CATALOG_FILE = "catalog.cache"
-#: Facets of a query matching more than 1/COMPLEMENT_FROM of the library are counted as
-#: the library's counts less the non-matching releases' (no sort of every value): at
-#: 24,674 releases equal at about 3,500 matches, 54 -> 20 ms CPU at 10,204.
-COMPLEMENT_FROM = 6
-_CATALOG_FORMAT = 2
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'"})
@@ -119,39 +110,6 @@ class SearchResult:
     complete: bool = True  # False after the first stage: facets and statuses to come
 
 
-@dataclass(slots=True)
-class _Catalog:
-    """Compact per-release arrays for one index state, by Whoosh document number."""
-
-    doc_ids: list[int]  # -1 for a deleted document
-    per_doc: list[tuple[int, ...]]  # ids of the (label, value) pairs of its entities
-    pairs: list[tuple[str, str]]
-    docnum_of: dict[int, int] = field(default_factory=dict)
-    live: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.docnum_of = {d: n for n, d in enumerate(self.doc_ids) if d >= 0}
-        self.live = sorted(self.docnum_of.values())
-
-    _full: dict[str, list[tuple[int, int]]] | None = None
-
-    def full_counts(self) -> dict[str, list[tuple[int, int]]]:
-        """Per label, its pairs' numbers of releases in the whole library, most first."""
-        if self._full is None:
-            counts = Counter(chain.from_iterable(map(self.per_doc.__getitem__, self.live)))
-            full: dict[str, list[tuple[int, int]]] = {}
-            pairs = self.pairs
-            for pid, n in sorted(counts.items(), key=itemgetter(1), reverse=True):
-                full.setdefault(pairs[pid][0], []).append((pid, n))
-            self._full = full
-        return self._full
-
-    def with_label(self, label: str) -> list[int]:
-        """Document numbers of the releases with any entity of `label`."""
-        wanted = {i for i, (lab, _v) in enumerate(self.pairs) if lab == label}
-        return [n for n in self.live if not wanted.isdisjoint(self.per_doc[n])]
-
-
 def normalise_query(text: str) -> str:
     """Curly quotes behave as straight ones; field names in any case and friendly ones
     (`Organisation:`) map to the real ones."""
@@ -166,12 +124,7 @@ class Searcher:
         self.index = index
         self.store = store
         self._load_text = load_text or loaders.load_text
-        self._catalog: tuple[object, _Catalog] | None = None
-        self._catalog_searcher: Any = None  # the searcher the catalogue was checked for
-        # segment id -> (release id, entity value ids) per document; the value pairs
-        self._segments: dict[str, tuple[list[int], list[tuple[int, ...]]]] | None = None
-        self._pairs: list[tuple[str, str]] = []
-        self._pair_ids: dict[tuple[str, str], int] = {}
+        self._catalogues = Catalogues(index)
         self._statuses: tuple[tuple[int, int], dict[int, str]] | None = None
         self._searcher: Any = None
         self._lock = threading.RLock()
@@ -235,7 +188,7 @@ class Searcher:
             return wq.Or([wq.Term("doc_id", str(i)) for i in ids])
         return q
 
-    def _search_query(self, q: wq.Query, s: Any, cat: _Catalog) -> wq.Query:
+    def _search_query(self, q: wq.Query, s: Any, cat: Catalog) -> wq.Query:
         """`parse`'s query as it is matched: the same documents and scores, faster.
         A status becomes a set of document numbers (`DocSet`), with the score its
         id-term OR (or `Every() AND NOT ...`) gave every document; phrases, ORs, date
@@ -317,7 +270,7 @@ class Searcher:
         """Open the searcher and read what the first search would (the catalogue, term
         tables and field lengths), so the first query costs what the others do."""
         with self._lock:
-            self._catalog_for(self._open_searcher()).full_counts()
+            self._catalogues.for_searcher(self._open_searcher()).full_counts()
         self._reviewed()
         run = self.start("revenue")
         result = run.first_screen(SCREEN)
@@ -343,94 +296,6 @@ class Searcher:
                 self._searcher.close()
                 self._searcher = None
 
-    # -- the catalogue ---------------------------------------------------------------------
-    def _catalog_for(self, s: Any) -> _Catalog:
-        """The catalogue of the searcher's index: kept per index segment (a segment's
-        stored fields never change; deletions only mark documents), so a re-indexed
-        release costs reading its new segment, not the whole library. Segments read
-        before come from memory, else from the file next to the index, else from their
-        stored fields (about a second per 25,000 releases), then written for the next
-        start."""
-        if self._catalog is not None and self._catalog_searcher is s:
-            return self._catalog[1]
-        # An index without segments (new, or opened in memory) reads as one segment-less
-        # empty reader: it holds no documents to catalogue.
-        leaves = [(leaf, off) for leaf, off in s.reader().leaf_readers()
-                  if leaf.segment() is not None]
-        key = tuple((leaf.segment().segment_id(), leaf.doc_count_all(), leaf.doc_count())
-                    for leaf, _off in leaves)
-        self._catalog_searcher = s
-        if self._catalog is not None and self._catalog[0] == key:
-            return self._catalog[1]
-        path = self.index.directory / CATALOG_FILE
-        if self._segments is None:
-            self._segments = self._read_catalog(path)
-        segments, read = self._segments, False
-        doc_ids: list[int] = []
-        per_doc: list[tuple[int, ...]] = []
-        for leaf, offset in leaves:
-            sid = leaf.segment().segment_id()
-            got = segments.get(sid)
-            if got is None or len(got[0]) != leaf.doc_count_all():
-                got = segments[sid] = self._read_segment(leaf)
-                read = True
-            doc_ids.extend(got[0])
-            per_doc.extend(got[1])
-            if leaf.has_deletions():
-                for d in range(leaf.doc_count_all()):
-                    if leaf.is_deleted(d):
-                        doc_ids[offset + d] = -1
-        wanted = {k[0] for k in key}
-        for sid in [sid for sid in segments if sid not in wanted]:
-            del segments[sid]
-        if read and not self.index.readonly:
-            blob = marshal.dumps((_CATALOG_FORMAT, self._pairs, segments))
-            try:
-                atomic_write(path, lambda fh: fh.write(blob))
-            except WriteError as exc:
-                log.warning("search catalogue not cached: %s", exc)
-        cat = _Catalog(doc_ids, per_doc, self._pairs)
-        self._catalog = (key, cat)
-        return cat
-
-    def _read_catalog(self, path: Any) -> dict[str, tuple[list[int], list[tuple[int, ...]]]]:
-        """The segments' catalogue written at an earlier start (empty when there is none,
-        it is another format's, or damaged: then each segment is read again)."""
-        try:
-            fmt, pairs, segments = marshal.loads(path.read_bytes())
-            if fmt != _CATALOG_FORMAT or not isinstance(segments, dict):
-                return {}
-            self._pairs[:] = [tuple(p) for p in pairs]
-            self._pair_ids = {p: i for i, p in enumerate(self._pairs)}
-            return dict(segments)
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
-
-    def _read_segment(self, leaf: Any) -> tuple[list[int], list[tuple[int, ...]]]:
-        """One segment's release ids and entity value ids, from its stored fields (those
-        of deleted documents too: they are marked per searcher)."""
-        pair_ids, pairs = self._pair_ids, self._pairs
-        count = leaf.doc_count_all()
-        doc_ids = [-1] * count
-        per_doc: list[tuple[int, ...]] = [()] * count
-        for docnum in range(count):
-            stored = leaf.stored_fields(docnum)
-            doc_ids[docnum] = int(stored.get("doc_id", -1))
-            raw = stored.get("facets")
-            if not raw:
-                continue
-            ids = []
-            for label, names in json.loads(raw).items():
-                for name in names:
-                    pid = pair_ids.get((label, name))
-                    if pid is None:
-                        pid = pair_ids[(label, name)] = len(pairs)
-                        pairs.append((label, name))
-                    ids.append(pid)
-            per_doc[docnum] = tuple(ids)
-        return doc_ids, per_doc
-
-
 class SearchRun:
     """One query answered in stages: `first_screen`, then `finish` (see the module)."""
 
@@ -442,7 +307,7 @@ class SearchRun:
         self._query: wq.Query = self._q
         self._schema: Any = None
         self._ids: Sequence[int] = ()
-        self._cat: _Catalog | None = None
+        self._cat: Catalog | None = None
         self._values: dict[int, dict[str, list[str]]] = {}
         self._ranked: Callable[[], list[int]] | None = None
 
@@ -462,7 +327,7 @@ class SearchRun:
             s = sr._open_searcher()
             self._schema = s.schema
             check_query(self._q, self.text, s.reader())
-            cat = self._cat = sr._catalog_for(s)
+            cat = self._cat = sr._catalogues.for_searcher(s)
             self.check()
             q = self._query = sr._search_query(self._q, s, cat)
             results, self._ids = self._collect(q, s, limit)
@@ -538,73 +403,13 @@ class SearchRun:
         if cat is None:
             raise RuntimeError("finish() before first_screen()")
         docs = self._ids
-        if top is not None and len(docs) > len(cat.live) // COMPLEMENT_FROM:
-            result.facets = self._facets_by_complement(cat, docs, top)
-        else:
-            result.facets = self._facets_of(cat, docs, top)
+        result.facets = count_facets(cat, docs, top, self.check, 8 * CHECK_EVERY)
         self.check()
         result.statuses = self._statuses(cat, docs)
         result.complete = True
         return result
 
-    def _count(self, cat: _Catalog, docs: Sequence[int]) -> Counter[int]:
-        per_doc = cat.per_doc
-        ids = Counter[int]()
-        step = 8 * CHECK_EVERY
-        for start in range(0, len(docs), step):
-            self.check()
-            # Counter counts a flat iterable of small ints in C.
-            ids.update(chain.from_iterable(map(per_doc.__getitem__, docs[start:start + step])))
-        return ids
-
-    def _facets_of(self, cat: _Catalog, docs: Sequence[int],
-                   top: int | None) -> dict[str, Counter[str]]:
-        ids = self._count(cat, docs)
-        pairs = cat.pairs
-        out: dict[str, list[tuple[int, str]]] = {}
-        if top is None:
-            items: Iterable[tuple[int, int]] = ids.items()
-        else:  # most frequent first: each label needs only its first `top` (and ties)
-            items = sorted(ids.items(), key=itemgetter(1), reverse=True)
-        done: set[str] = set()
-        for pid, n in items:
-            label, name = pairs[pid]
-            if label in done:
-                continue
-            got = out.setdefault(label, [])
-            if top is not None and len(got) >= top and n < got[top - 1][0]:
-                done.add(label)
-                continue
-            got.append((n, name))
-        return _ranked_facets(out, top)
-
-    def _facets_by_complement(self, cat: _Catalog, docs: Sequence[int],
-                              top: int) -> dict[str, Counter[str]]:
-        """For a large part of the library: the whole library's counts (kept per index state)
-        less those of the releases that do not match, walking the pairs from the
-        most frequent and stopping per label once no later pair can reach its top."""
-        matched = set(docs)
-        self.check()
-        minus = self._count(cat, [d for d in cat.live if d not in matched])
-        pairs = cat.pairs
-        out: dict[str, list[tuple[int, str]]] = {}
-        for label, ranked in cat.full_counts().items():
-            best: list[int] = []  # a min-heap of the label's best `top` counts so far
-            got = out[label] = []
-            for pid, full in ranked:
-                if len(best) >= top and full < best[0]:
-                    break  # later pairs count at most `full` releases
-                n = full - minus.get(pid, 0)
-                if n <= 0:
-                    continue
-                got.append((n, pairs[pid][1]))
-                if len(best) < top:
-                    heappush(best, n)
-                elif n > best[0]:
-                    heapreplace(best, n)
-        return _ranked_facets(out, top)
-
-    def _statuses(self, cat: _Catalog, docs: Sequence[int]) -> Counter[str]:
+    def _statuses(self, cat: Catalog, docs: Sequence[int]) -> Counter[str]:
         """Review statuses of the matches: the few releases with a status other than
         `unreviewed` are read from the store, the rest are unreviewed."""
         out: Counter[str] = Counter()
@@ -629,17 +434,6 @@ class SearchRun:
             return []
         self.check()
         return [cat.doc_ids[d] for d in self._ranked()]
-
-
-def _ranked_facets(found: dict[str, list[tuple[int, str]]],
-                   top: int | None) -> dict[str, Counter[str]]:
-    """Per label, its values by count then name, the first `top` of them (all: None)."""
-    out: dict[str, Counter[str]] = {}
-    for label, got in found.items():
-        if top is not None:
-            got = sorted(got, key=lambda x: (-x[0], x[1]))[:top]
-        out[label] = Counter({name: n for n, name in got})
-    return out
 
 
 def _value_mentions(text: str, values: dict[str, list[str]],

@@ -1,0 +1,4 @@
+"""`python -m reviewer.cli`: the same as `reviewer`."""
+from reviewer.cli import main
+
+raise SystemExit(main())
