@@ -28,6 +28,8 @@ from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import StoreError
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.presenter import ReleasePresenter
+from reviewer.ui.team_marks import TeamMarks
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,12 @@ class TeamSync(QObject):
     failed = Signal(str)
 
     def __init__(self, ws: Workspace, controller: ReviewController, bar: QStatusBar,
-                 window: QMainWindow) -> None:
+                 window: QMainWindow, presenter: ReleasePresenter) -> None:
         super().__init__(window)
         self.ws, self.controller, self.window = ws, controller, window
+        # who changed what, under the entities, facts and notes
+        self.marks = TeamMarks(ws, controller, presenter.entity_pane,
+                               presenter.status_combo)
         self.settings = team.TeamSettings(ws.store)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -216,6 +221,7 @@ class TeamSync(QObject):
     def _on_finished(self, report: team.SyncReport) -> None:
         self._end()
         self._refresh(report)
+        self.marks.refresh()  # names the team knows people by may have changed too
         self._show_state(report.summary())
         self.finished.emit(report)
 
