@@ -39,6 +39,13 @@ class TeamSettings:
     def set_interval(self, minutes: int) -> None:
         self._set("interval", str(max(0, minutes)))
 
+    def share_texts(self) -> bool:
+        """Whether this laptop uploads the texts of its releases for teammates who lack the files."""
+        return self._get("share_texts") == "1"
+
+    def set_share_texts(self, on: bool) -> None:
+        self._set("share_texts", "1" if on else "0")
+
     def me(self) -> str:
         """This laptop's reviewer (the role it syncs as; "" before the first sync)."""
         return self._get("author") or ""
