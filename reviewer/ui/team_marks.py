@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolTip,
+    QTreeView,
 )
 
 from reviewer.core.review.workspace import Workspace
@@ -96,8 +97,11 @@ class CaptionDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         color = option.palette.highlightedText().color() if selected else QColor(TEAM_COLOR)
         if index.column() == 0:
-            bar = QRect(option.rect.left(), option.rect.top() + 2, _BAR,
-                        option.rect.height() - 4)
+            # In a tree, the bar stands in the indentation, clear of the name.
+            left = option.rect.left()
+            if isinstance(widget, QTreeView) and index.parent().isValid():
+                left -= _BAR + 3
+            bar = QRect(left, option.rect.top() + 2, _BAR, option.rect.height() - 4)
             painter.fillRect(bar, QColor(TEAM_COLOR))
         if index.column() >= self.column:
             # The caption runs from its column's text to the row's end, across the

@@ -118,9 +118,9 @@ def release_authors(store: ReviewStore, doc_id: int) -> ReleaseAuthors:
         sha = str(row[0]) if row is not None and row[0] else ""
         if not sha:
             return out
-        if not db.execute("SELECT 1 FROM changes WHERE origin = 'remote' LIMIT 1").fetchone():
-            return out  # never synced: nothing is anyone else's
         me = changelog.meta(db, "author") or ""
+        if not me:
+            return out  # never synced (a sync names this laptop's reviewer): all its own
         people: dict[str, str] = json.loads(changelog.meta(db, "people") or "{}")
         rows = _rows(db, "release_sha = ?", (sha,))
         rows += _rows(db, "release_sha = '' AND kind = 'alias'", ())
