@@ -109,6 +109,16 @@ def test_a_bad_address_is_refused_with_a_message_and_nothing_stored(
     assert not window.team.timer.isActive()
 
 
+def test_the_shortcut_sheet_lists_team_settings(window, qtbot) -> None:
+    from reviewer.ui.shortcuts import ShortcutSheet
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    sheet = window.findChild(ShortcutSheet)
+    assert sheet is not None and sheet.isVisible()
+    assert any("The team's server, how often to sync" in action
+               for _keys, action, _where in sheet.rows())
+
+
 def test_the_first_sync_asks_for_the_server_in_team_settings(window, qtbot) -> None:
     settings = TeamSettings(window.ws.store)
 
