@@ -9,7 +9,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -168,14 +177,16 @@ class TeamMarks(QObject):
         pane.facts.setItemDelegate(self.facts)
         pane.notes.setItemDelegate(self.notes)
         self._marked = False  # the views were last laid out with captions
+        # Rows a refill of the pane changed are laid out again once it is done.
+        self._layout_timer = QTimer(self, singleShot=True, interval=0)
+        self._layout_timer.timeout.connect(self._relayout)
         controller.opened.connect(lambda _doc_id: self.refresh())
         controller.changed.connect(self._changed)
         # The pane fills a newly opened release a moment after its text: rows that came
         # (or changed) since are laid out again with their captions.
         for model in (pane.entity_model, pane.fact_model, pane.note_model):
-            model.modelReset.connect(self._relayout)
-            model.rowsInserted.connect(self._relayout)
-            model.dataChanged.connect(self._relayout)
+            for signal in (model.modelReset, model.rowsInserted, model.dataChanged):
+                signal.connect(self._layout_timer.start)
 
     def _entity(self, index: Index) -> Attribution | None:
         g = index.data(PayloadRole)
@@ -207,6 +218,7 @@ class TeamMarks(QObject):
 
     def _relayout(self) -> None:
         """Row heights follow the captions (a row with one is a line taller)."""
+        self._layout_timer.stop()
         marked = bool(self.authors)
         if not marked and not self._marked:
             return

@@ -17,9 +17,12 @@ from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from team_helpers import as_laptop_of, correction, note, pulled  # noqa: E402
+from ui_helpers import show  # noqa: E402
 
 from reviewer.core.sync import SyncReport  # noqa: E402
 from reviewer.ui.team_marks import TEAM_COLOR  # noqa: E402
+
+SECOND = "001_5823aec3ae932b3b.txt"
 
 
 def _earlier_today(minutes: int) -> tuple[float, str]:
@@ -111,6 +114,13 @@ def test_the_entity_pane_says_who_on_the_team_changed_what(window, qtbot) -> Non
     qtbot.waitUntil(lambda: store.fact_statuses(doc)[facts[0].key()].status == "verified")
     assert marks.facts.caption(pane.fact_model.index(0, 0)) == ""
     assert pane.facts.rowHeight(0) == pane.facts.rowHeight(1)
+
+    # Another release, which nobody else touched: no captions, rows as always.
+    show(window, SECOND)
+    qtbot.waitUntil(lambda: pane.tree.uniformRowHeights())
+    assert not marks.authors
+    assert all(marks.notes.caption(pane.note_model.index(r, 0)) == ""
+               for r in range(pane.note_model.rowCount()))
 
 
 def test_a_summary_and_a_status_from_the_team_name_their_author(window, qtbot) -> None:
