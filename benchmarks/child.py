@@ -188,6 +188,13 @@ def section_search(args: dict) -> dict:
     top = FacetModel.TOP_VALUES
     data = args["data_dir"]
     with Workspace(data) as ws:
+        # An index written by an older Reviewer is rebuilt empty on opening: measuring it
+        # would time queries that match nothing.
+        listed = len([d for d in ws.store.documents() if not d.missing and d.size > 0])
+        if ws.index.doc_count() < listed:
+            raise RuntimeError(f"the index in {data} holds {ws.index.doc_count()} of "
+                               f"{listed} releases: run `reviewer index FOLDER --data-dir "
+                               f"{data}` first")
         _set_some_statuses(ws)
     out: dict = {"screen": SCREEN, "facet_top": top}
     with Workspace(data) as ws:  # a fresh start: nothing read yet

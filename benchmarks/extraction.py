@@ -17,6 +17,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from benchmarks.chart import line_chart
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -60,53 +62,6 @@ def _train_and_score(args: tuple[list, list, str]) -> tuple[float, dict]:
     pred = training.predict(Path(folder), test)
     sc = score({p.name: p.gold for p in test}, pred)
     return sc.micro[2], {lab: sc.label_prf(lab)[2] for lab in sc.labels}
-
-
-def _plot(points: list[tuple[int, float]], path: Path) -> None:
-    """A small line chart drawn with Qt (no plotting library needed)."""
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPointF, QRectF, Qt
-    from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
-
-    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - needed for fonts
-    w, h, m = 720, 420, 60
-    img = QImage(w, h, QImage.Format.Format_ARGB32)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setFont(QFont("DejaVu Sans", 9))
-    xmax = max(x for x, _ in points)
-    lo = max(0.0, min(f for _, f in points) - 0.1)
-
-    def at(x: float, f: float) -> QPointF:
-        return QPointF(m + (w - 2 * m) * x / xmax, h - m - (h - 2 * m) * (f - lo) / (1 - lo))
-
-    p.setPen(QPen(QColor("#888"), 1))
-    p.drawLine(at(0, lo), at(xmax, lo))
-    p.drawLine(at(0, lo), at(0, 1))
-    for k in range(6):
-        f = lo + (1 - lo) * k / 5
-        p.drawText(QRectF(4, at(0, f).y() - 8, m - 10, 16),
-                   Qt.AlignmentFlag.AlignRight, f"{f:.2f}")
-    for x, _ in points:
-        p.drawText(QRectF(at(x, lo).x() - 30, h - m + 6, 60, 16),
-                   Qt.AlignmentFlag.AlignCenter, str(x))
-    p.setPen(QPen(QColor("#1f6fb2"), 2))
-    for (x0, f0), (x1, f1) in zip(points, points[1:], strict=False):
-        p.drawLine(at(x0, f0), at(x1, f1))
-    for x, f in points:
-        p.drawEllipse(at(x, f), 4, 4)
-        p.drawText(QRectF(at(x, f).x() - 30, at(x, f).y() - 22, 60, 16),
-                   Qt.AlignmentFlag.AlignCenter, f"{f:.3f}")
-    p.setPen(QColor("black"))
-    p.setFont(QFont("DejaVu Sans", 11))
-    p.drawText(QRectF(0, 10, w, 20), Qt.AlignmentFlag.AlignCenter,
-               "Strict F1 on the held-out releases against training releases")
-    p.end()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(str(path))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({time.time() - t0:.0f} s):")
     for n, f in points:
         print(f"  {n:5} training releases: {f:.3f}")
-    _plot(points, Path(a.png))
+    line_chart({"dev": points}, Path(a.png), label_points=True,
+               title="Strict F1 on the held-out releases against training releases")
     print(f"saved {a.png}")
     return 0
 

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.chart import line_chart
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -172,51 +174,6 @@ def run_source(name: str, releases: list, test_size: int, seed: int,
             "test": len(test), "stream": len(stream)}
 
 
-def _plot(results: dict[str, dict], path: Path) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QPointF, QRectF, Qt
-    from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
-
-    _app = QGuiApplication.instance() or QGuiApplication([])
-    w, h, m = 720, 420, 60
-    img = QImage(w, h, QImage.Format.Format_RGB32)
-    img.fill(QColor("white"))
-    p = QPainter(img)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setFont(QFont("DejaVu Sans", 9))
-    values = [f for r in results.values() for f in r["curve"]]
-    lo, hi = min(values) - 0.02, max(values) + 0.02
-
-    def at(k: float, f: float) -> QPointF:
-        return QPointF(m + (w - 2 * m) * k / STEPS[-1], h - m - (h - 2 * m) * (f - lo) / (hi - lo))
-
-    p.setPen(QPen(QColor("#444"), 1))
-    p.drawLine(at(0, lo), at(STEPS[-1], lo))
-    p.drawLine(at(0, lo), at(0, hi))
-    for k in STEPS:
-        p.drawText(QRectF(at(k, lo).x() - 20, h - m + 6, 40, 16), Qt.AlignmentFlag.AlignCenter,
-                   str(k))
-    for i in range(5):
-        f = lo + (hi - lo) * i / 4
-        p.drawText(QRectF(4, at(0, f).y() - 8, m - 10, 16), Qt.AlignmentFlag.AlignRight,
-                   f"{f:.2f}")
-    p.drawText(QRectF(0, h - 24, w, 20), Qt.AlignmentFlag.AlignCenter,
-               "releases corrected by the reviewer (k)")
-    p.drawText(QRectF(0, 8, w, 20), Qt.AlignmentFlag.AlignCenter,
-               "strict F1 on the releases of the same wire nobody touched")
-    colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
-    for n, (name, r) in enumerate(results.items()):
-        pen = QPen(QColor(colours[n % len(colours)]), 2)
-        p.setPen(pen)
-        pts = [at(k, f) for k, f in zip(STEPS, r["curve"], strict=True)]
-        for a, b in zip(pts, pts[1:], strict=False):
-            p.drawLine(a, b)
-        p.drawText(QRectF(w - m - 150, m + 18 * n, 150, 16), Qt.AlignmentFlag.AlignLeft, name)
-    p.end()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(str(path))
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks teach", description=__doc__)
     ap.add_argument("--sources", default=",".join(SOURCES))
@@ -259,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     lowest = min(min(r["reviewed"]) for r in results.values())
     print(f"reviewed releases: F1 never dropped in {len(results) - len(drops)} of "
           f"{len(results)} sources (lowest {lowest:.3f})")
-    _plot(results, Path(a.png))
+    line_chart({name: list(zip(STEPS, r["curve"], strict=True)) for name, r in results.items()},
+               Path(a.png), x_label="releases corrected by the reviewer (k)",
+               title="strict F1 on the releases of the same wire nobody touched")
     print(f"saved {a.png}")
     gains = [(r["curve"][-1] - r["curve"][0]) * 100 for r in results.values()]
     print(f"teach gain at k=10: {sum(gains) / len(gains):+.1f} F1 points")

@@ -18,12 +18,16 @@ from reviewer.core.entity_cache import CACHE_FILE
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _releases(folder: Path, n: int) -> Path:
+def _releases(folder: Path, n: int, paragraphs: int = 0) -> Path:
     folder.mkdir()
+    more = "".join(f"\nThe talks in round {k} covered trade with Vietnam Airlines, said "
+                   f"Deputy Minister Tran Thi Mai in Da Nang on {k + 1} July 2024.\n"
+                   for k in range(paragraphs))
     for i in range(n):
         (folder / f"release-{i:03d}.txt").write_text(
             f"Release number {i}\n\nHANOI, 3 June 2024 – Minister Nguyen Van An met Acme "
-            f"Holdings Inc. in Hanoi about uniq{i}word, said Maria Santos.\n", encoding="utf-8")
+            f"Holdings Inc. in Hanoi about uniq{i}word, said Maria Santos.\n{more}",
+            encoding="utf-8")
     return folder
 
 
@@ -112,18 +116,24 @@ def test_index_draws_a_bar_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_keeps_the_entities_done_and_the_next_index_goes_on(tmp_path: Path) -> None:
-    n = 80
-    folder, data = _releases(tmp_path / "lib", n), tmp_path / "data"
+    n = 200
+    folder, data = _releases(tmp_path / "lib", n, paragraphs=6), tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "reviewer", "index", str(folder),
                              "--data-dir", str(data), "--workers", "2"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     deadline = time.monotonic() + 120
     while _stored(data) < 6:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the entity pass never got going"
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)  # Ctrl+C
+        time.sleep(0.02)
+    # Ctrl+C while the pass is running: the command and its workers are held still from
+    # the moment six releases are stored, so a busy machine cannot let the pass finish
+    # before the signal is handled.
+    os.killpg(proc.pid, signal.SIGSTOP)
+    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGCONT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, (out, err)
     assert "stopped after the entities of" in err and "Traceback" not in err

@@ -140,3 +140,36 @@ def test_title_query_finds_a_release_that_starts_with_its_dateline(indexed) -> N
     assert hit.title.startswith("The 36th ASEAN-Japan Forum held virtually today")
     stored = ws.store.document_by_path(str(docs / "000_f7c1be859b819757.txt"))
     assert stored is not None and stored.title == hit.title
+
+
+@pytest.fixture(scope="module")
+def two_segments(tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    from tests.conftest import SAMPLE_DOCS
+
+    root = tmp_path_factory.mktemp("segments")
+    first, second = root / "first", root / "second"
+    shutil.copytree(SAMPLE_DOCS, first)
+    shutil.copytree(SAMPLE_DOCS, second)
+    ws = Workspace(root / "data")
+    ws.library.add_paths([first])
+    ws.library.scan()
+    ws.library.add_paths([second])
+    ws.library.scan()
+    assert len(ws.index.segments()) >= 2
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("query", [
+    "date:[2021 to 2021]", "ASEAN date:[2020 to 2021]", "date:[2020 to 2021] AND person:*",
+    "tak*", "coop*", '"Takeo Mori"', "ASEAN OR Japan", "Japan NOT Hanoi",
+])
+def test_search_finds_what_whoosh_finds_with_the_same_scores(two_segments, query) -> None:
+    ws = two_segments
+    ours = {h.doc_id: round(h.score, 6) for h in ws.searcher.search(query, limit=None).hits}
+    with ws.index.ix.searcher() as s:
+        theirs = {int(r["doc_id"]): round(r.score, 6)
+                  for r in s.search(ws.searcher.parse(query), limit=None)}
+    assert ours and ours == theirs

@@ -293,14 +293,40 @@ class RangeIds(wq.WrappingQuery):
     def _rewrap(self, child: Any) -> Any:
         return self.__class__(child)
 
+    def estimate_size(self, ixreader: Any) -> int:
+        # Whoosh asks each part of an AND for its size before the matchers; for a range
+        # that means walking the range's words twice. The ids read here serve both.
+        found = self._segment_ids(ixreader) if self.child.constantscore else None
+        if found is None or found[1] is None:
+            return int(self.child.estimate_size(ixreader))
+        return len(found[1])
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         child = self.child
         if not child.constantscore or (context is not None and context.needs_current):
             return child.matcher(searcher, context)
-        reader = searcher.reader()
-        q = child._compile_query(reader)
-        if not isinstance(q, wq.ConstantScoreQuery):
+        q, ids = self._segment_ids(searcher.reader())
+        if ids is None:
             return q.matcher(searcher, context)
+        if not ids:
+            return wm.NullMatcher()
+        return wm.ListMatcher(array("I", sorted(ids)), all_weights=q.score)
+
+    def _segment_ids(self, reader: Any) -> tuple[Any, set[int] | None]:
+        """The range compiled for `reader`'s segment and its documents (None: a form
+        only Whoosh's own matcher reads), computed once per segment and query."""
+        memo: dict[int, tuple[Any, Any, set[int] | None]] = \
+            self.__dict__.setdefault("_by_reader", {})
+        got = memo.get(id(reader))
+        if got is None or got[0] is not reader:
+            q, ids = self._read_ids(reader)
+            got = memo[id(reader)] = (reader, q, ids)
+        return got[1], got[2]
+
+    def _read_ids(self, reader: Any) -> tuple[Any, set[int] | None]:
+        q = self.child._compile_query(reader)
+        if not isinstance(q, wq.ConstantScoreQuery):
+            return q, None
         parts = q.child.subqueries if type(q.child) is wq.Or else [q.child]
         ids: set[int] = set()
         for part in parts:
@@ -309,15 +335,13 @@ class RangeIds(wq.WrappingQuery):
             elif type(part) is wq.TermRange:
                 texts = [t for t in part._btexts(reader) if t]
             else:
-                return q.matcher(searcher, context)
+                return q, None
             fieldname = part.fieldname
             for text in texts:
                 _check()
                 if (fieldname, text) in reader:
                     ids.update(reader.postings(fieldname, text).all_ids())
-        if not ids:
-            return wm.NullMatcher()
-        return wm.ListMatcher(array("I", sorted(ids)), all_weights=q.score)
+        return q, ids
 
 
 class PatternIds(wq.WrappingQuery):
