@@ -38,7 +38,9 @@ def _ok(qtbot, d) -> None:
                      Qt.MouseButton.LeftButton)
 
 
-def test_team_settings_are_stored_and_the_interval_applies_at_once(window, qtbot) -> None:
+def test_team_settings_are_stored_and_the_interval_applies_at_once(window, qtbot,
+                                                                   monkeypatch) -> None:
+    monkeypatch.delenv("PGPASSFILE", raising=False)  # where libpq looks by default
     settings = TeamSettings(window.ws.store)
     assert window.team.state.text() == "Team: not set up"
     assert not window.team.timer.isActive()
@@ -60,7 +62,7 @@ def test_team_settings_are_stored_and_the_interval_applies_at_once(window, qtbot
     assert (server, share) == ("", False)
     assert minutes.startswith("Only when asked")
     assert "never asks for nor stores your password" in help_text
-    assert "keyring" in help_text and ".pgpass" in help_text
+    assert "keyring" in help_text and "~/.pgpass" in help_text
     assert settings.server() == URL
     assert settings.interval_minutes() == 7
     assert settings.share_texts()
@@ -107,6 +109,15 @@ def test_a_bad_address_is_refused_with_a_message_and_nothing_stored(
     assert settings.server() is None and settings.interval_minutes() == 0
     assert not settings.share_texts()
     assert not window.team.timer.isActive()
+
+
+def test_the_dialog_names_the_password_file_libpq_reads(tmp_path, qtbot,
+                                                        monkeypatch) -> None:
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "desk.pgpass"))
+    d = TeamSettingsDialog(None, 0, False)
+    qtbot.addWidget(d)
+    help_text = d.findChild(type(d.error), "teamPasswordHelp").text()
+    assert str(tmp_path / "desk.pgpass") in help_text
 
 
 def test_the_shortcut_sheet_lists_team_settings(window, qtbot) -> None:
