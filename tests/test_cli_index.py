@@ -119,7 +119,13 @@ def test_ctrl_c_keeps_the_entities_done_and_the_next_index_goes_on(tmp_path: Pat
     n = 200
     folder, data = _releases(tmp_path / "lib", n, paragraphs=6), tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "reviewer", "index", str(folder),
+    # Ctrl+C as in a terminal, even when this suite was started in the background (which
+    # starts it, and so the command, with SIGINT ignored).
+    as_in_a_terminal = ("import runpy, signal, sys; "
+                        "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                        "sys.argv[0] = 'reviewer'; runpy.run_module('reviewer', "
+                        "run_name='__main__', alter_sys=True)")
+    proc = subprocess.Popen([sys.executable, "-c", as_in_a_terminal, "index", str(folder),
                              "--data-dir", str(data), "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
