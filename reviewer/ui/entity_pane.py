@@ -94,6 +94,7 @@ class SummaryBox(QWidget):
         super().__init__(parent)
         self.doc_id: int | None = None
         self.edited = False
+        self.team_caption = ""  # "Written by Ana Lima, 10:42": another reviewer's summary
         self.state = QLabel("")
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setObjectName("summaryState")
@@ -148,6 +149,11 @@ class SummaryBox(QWidget):
         self.edit.document().setModified(False)
         self._update_buttons()
 
+    def set_team_caption(self, caption: str) -> None:
+        """Who on the team wrote the stored summary ("" when this laptop's reviewer)."""
+        self.team_caption = caption
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         dirty = self.is_dirty()
         on = self.doc_id is not None
@@ -159,7 +165,9 @@ class SummaryBox(QWidget):
         elif dirty:
             self.state.setText("(not saved)")
         else:
-            self.state.setText("(edited by the reviewer)" if self.edited else "(generated)")
+            by = self.team_caption[:1].lower() + self.team_caption[1:]
+            self.state.setText(f"({by})" if self.edited and by else
+                               "(edited by the reviewer)" if self.edited else "(generated)")
 
 
 class EntityPane(QWidget):

@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
         self.edits.library_entities = self.library_entities
         self.teacher = Teacher(ws, self.controller, self.scans, self.status_bar,
                                self.statusBar(), self.settings, self)
-        self.team = TeamSync(ws, self.controller, self.statusBar(), self)
+        self.team = TeamSync(ws, self.controller, self.statusBar(), self, self.presenter)
         self._build_actions()
         self._build_docks()
         self._wire()

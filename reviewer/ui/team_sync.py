@@ -9,10 +9,9 @@ import threading
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -28,6 +27,9 @@ from reviewer.core.review.workspace import Workspace
 from reviewer.core.store import StoreError
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
+from reviewer.ui.presenter import ReleasePresenter
+from reviewer.ui.team_marks import TeamMarks
+from reviewer.ui.team_settings import TeamSettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,12 @@ class TeamSync(QObject):
     failed = Signal(str)
 
     def __init__(self, ws: Workspace, controller: ReviewController, bar: QStatusBar,
-                 window: QMainWindow) -> None:
+                 window: QMainWindow, presenter: ReleasePresenter) -> None:
         super().__init__(window)
         self.ws, self.controller, self.window = ws, controller, window
+        # who changed what, under the entities, facts and notes
+        self.marks = TeamMarks(ws, controller, presenter.entity_pane,
+                               presenter.status_combo)
         self.settings = team.TeamSettings(ws.store)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -103,9 +108,33 @@ class TeamSync(QObject):
             self.state.setText("Team: syncs from the other window")
             return
         self._show_state()
+        self.apply_interval()
+
+    def apply_interval(self) -> None:
+        """Sync by itself every N minutes, as the settings say (0 or no server: never)."""
         minutes = self.settings.interval_minutes()
-        if minutes and self.settings.server():
+        if minutes and self.settings.server() and not self.ws.readonly:
             self.timer.start(minutes * 60_000)
+        else:
+            self.timer.stop()
+
+    def show_settings(self) -> None:
+        """File > Team settings…: stored once accepted, the interval applied at once."""
+        s = self.settings
+        dialog = TeamSettingsDialog(s.server(), s.interval_minutes(), s.share_texts(),
+                                    self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+            return
+        choice = dialog.choice
+        try:
+            s.set_server(choice.server or "")
+            s.set_interval(choice.minutes)
+            s.set_share_texts(choice.share_texts)
+        except StoreError as exc:
+            self._show_state(str(exc))
+            return
+        self.apply_interval()
+        self._show_state("Team settings saved.")
 
     def _build_dock(self) -> None:
         self.edits = QListWidget()
@@ -140,10 +169,11 @@ class TeamSync(QObject):
 
     # -- starting ------------------------------------------------------------------------
     def sync_now(self) -> None:
-        """File > Sync with team: asks for the server the first time."""
+        """File > Sync with team: the first time, Team settings ask for the server."""
         url = self.settings.server()
         if url is None:
-            url = self._ask_server()
+            self.show_settings()
+            url = self.settings.server()
             if url is None:
                 return
         self._start(url)
@@ -153,22 +183,6 @@ class TeamSync(QObject):
         url = self.settings.server()
         if url is not None and not self.running:
             self._start(url)
-
-    def _ask_server(self) -> str | None:
-        text, ok = QInputDialog.getText(
-            self.window, "Sync with team",
-            "The team's server, as postgresql://ROLE@HOST:PORT/DATABASE.\n"
-            "Your password comes from ~/.pgpass or the keyring; Reviewer never stores it.",
-            QLineEdit.EchoMode.Normal, "postgresql://")
-        if not ok or not text.strip():
-            return None
-        try:
-            team.check_url(text.strip())
-        except team.SyncError as exc:
-            self.state.setText(str(exc))
-            return None
-        self.settings.set_server(text.strip())
-        return text.strip()
 
     def _start(self, url: str) -> None:
         if self.running or self.ws.readonly:
@@ -216,6 +230,7 @@ class TeamSync(QObject):
     def _on_finished(self, report: team.SyncReport) -> None:
         self._end()
         self._refresh(report)
+        self.marks.refresh()  # names the team knows people by may have changed too
         self._show_state(report.summary())
         self.finished.emit(report)
 
