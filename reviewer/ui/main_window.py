@@ -208,6 +208,11 @@ class MainWindow(QMainWindow):
         self.sync.scanFinished.connect(lambda _r: self.reattach.check())
         self.sync.scanFinished.connect(lambda _r: self.library_entities.library_changed())
         self.sync.errorsFound.connect(self.docks.errors.show)
+        # Releases the team shared land in a library folder: scan it, then apply the
+        # team's work that waited for them.
+        self.team.filesReceived.connect(lambda: (self.sync.refresh_library(),
+                                                 self.scans.request()))
+        self.sync.scanFinished.connect(self.team.apply_waiting)
         self.library_pane.documentActivated.connect(self.open_document)
         self.library_pane.runner.crashed.connect(
             lambda message, details: self.failures.error("Unexpected error", message, details))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.core import sync as team
 from reviewer.core.review.workspace import Workspace
+from reviewer.core.search import ScanReport
 from reviewer.core.store import StoreError
 from reviewer.ui.changes import ReviewChange
 from reviewer.ui.controller import ReviewController
@@ -69,6 +70,7 @@ class TeamSync(QObject):
     """The window's team sync. `sync_now` is File > Sync with team."""
     finished = Signal(object)  # SyncReport, once the window shows it
     failed = Signal(str)
+    filesReceived = Signal()  # releases the team shared were written into the library
 
     def __init__(self, ws: Workspace, controller: ReviewController, bar: QStatusBar,
                  window: QMainWindow, presenter: ReleasePresenter) -> None:
@@ -233,6 +235,23 @@ class TeamSync(QObject):
         self.marks.refresh()  # names the team knows people by may have changed too
         self._show_state(report.summary())
         self.finished.emit(report)
+        if report.texts_received:
+            self.filesReceived.emit()
+
+    def apply_waiting(self, scan: ScanReport) -> None:
+        """After a scan that added releases (a file copied in, one the team shared): the
+        team's work kept for them applies, and the window shows it."""
+        if not scan.added or self.ws.readonly or self.settings.server() is None:
+            return
+        try:
+            report = team.apply_waiting(self.ws.store)
+        except StoreError as exc:
+            self._show_state(str(exc))
+            return
+        if report.doc_ids:
+            self._refresh(report)
+            self.marks.refresh()
+            self._show_state()
 
     def _refresh(self, report: team.SyncReport) -> None:
         """Repaint what the team changed: the open release, the library list, and the

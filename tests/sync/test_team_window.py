@@ -13,7 +13,7 @@ pytest.importorskip("psycopg")
 pytest.importorskip("pytestqt")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
-from ui_helpers import FIRST, close_and_wait, show, wait_until  # noqa: E402
+from ui_helpers import FIRST, close_and_wait, open_and_wait, show, wait_until  # noqa: E402
 
 from reviewer.core.documents import loaders  # noqa: E402
 from reviewer.core.model import Correction  # noqa: E402
@@ -268,5 +268,52 @@ def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtb
         assert "cannot be reached" in w.status_bar.text.text()
         assert "1 to send" in w.team.state.text()
         assert not w.team.progress.isVisible() and not w.team.cancel_button.isVisible()
+    finally:
+        close_and_wait(w)
+
+
+def test_a_release_the_team_shared_appears_in_the_window_with_the_team_work(
+        team, tmp_path, qtbot) -> None:
+    from reviewer.ui.app import create_main_window
+
+    ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
+    # Ana shares the files of the releases she reviews; Ben does not have her release.
+    path = ROOT / "sample_docs" / FIRST
+    text = loaders.load(path).text
+    start = text.index("Forum")
+    with Workspace(tmp_path / "ana") as ws:
+        ws.library.add_paths([path])
+        ws.library.scan(entities=False)
+        doc = ws.store.documents()[0].id
+        ws.store.add_correction(Correction("add", start, start + len("Forum"), "EVENT",
+                                           "Forum", doc_id=doc))
+        TeamSettings(ws.store).set_share_texts(True)
+        assert sync(ws.store, ana_url).texts_sent == 1
+
+    data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
+    releases.mkdir(parents=True)
+    other = sorted((ROOT / "sample_docs").glob("*.txt"))[2]
+    shutil.copy2(other, releases / other.name)
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        TeamSettings(ws.store).set_server(ben_url)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    try:
+        with qtbot.waitSignal(w.scanFinished, timeout=60000):
+            w.show()
+        assert len(w.ws.store.documents()) == 1
+        with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
+            w.window_actions["team_sync"].trigger()
+        assert len(got.args[0].texts_received) == 1
+        # The window scans the shared folder by itself: the release is in the library
+        # list, and Ana's label is on it when Ben opens it.
+        wait_until(lambda: any(d.path.endswith(FIRST) for d in w.ws.store.documents()))
+        shared = next(d for d in w.ws.store.documents() if d.path.endswith(FIRST))
+        wait_until(lambda: w.library_pane.library_model.index_of_doc(shared.id).isValid())
+        wait_until(lambda: [c.label for c in w.ws.store.corrections(shared.id)] == ["EVENT"])
+        open_and_wait(w, shared.id)
+        assert any(e.label == "EVENT" and e.start == start for e in w.view.entities)
+        assert "Team: synced" in w.team.state.text()
     finally:
         close_and_wait(w)

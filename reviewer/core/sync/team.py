@@ -40,7 +40,8 @@ class TeamSettings:
         self._set("interval", str(max(0, minutes)))
 
     def share_texts(self) -> bool:
-        """Whether this laptop uploads the texts of its releases for teammates who lack the files."""
+        """Whether this laptop uploads the files of its reviewed releases for teammates
+        who lack them."""
         return self._get("share_texts") == "1"
 
     def set_share_texts(self, on: bool) -> None:
