@@ -210,8 +210,8 @@ class MainWindow(QMainWindow):
         self.sync.errorsFound.connect(self.docks.errors.show)
         # Releases the team shared land in a library folder: scan it, then apply the
         # team's work that waited for them.
-        self.team.filesReceived.connect(lambda: (self.sync.refresh_library(),
-                                                 self.scans.request()))
+        self.team.filesReceived.connect(self.sync.refresh_library)
+        self.team.filesReceived.connect(self.scans.request)
         self.sync.scanFinished.connect(self.team.apply_waiting)
         self.library_pane.documentActivated.connect(self.open_document)
         self.library_pane.runner.crashed.connect(
