@@ -10,10 +10,10 @@ class Progress:
     """A pass's progress on stderr: a bar redrawn in place on a terminal, otherwise a
     line every few seconds (a log, a pipe, CI)."""
 
-    def __init__(self, what: str, *, every: float = 5.0) -> None:
+    def __init__(self, what: str, *, every: float = 5.0, noun: str = "releases") -> None:
         from reviewer.core.progress import Meter
 
-        self.what = what
+        self.what, self.noun = what, noun
         self.tty = sys.stderr.isatty()
         self.every = 0.1 if self.tty else every
         self.meter = Meter(0)
@@ -31,7 +31,7 @@ class Progress:
         m = self.meter
         frac = m.done / m.total if m.total else 1.0
         pct = f" ({100 * frac:.0f}%)" if m.total else ""
-        self._draw(m.text(), frac, pct)
+        self._draw(m.text(self.noun), frac, pct)
 
     def _draw(self, text: str, frac: float, suffix: str = "") -> None:
         """A bar on a terminal, else a line; `suffix` goes on the line only."""

@@ -82,7 +82,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             bars: dict[str, Progress] = {}
 
             def progress(phase: str, done: int, total: int | None) -> None:
-                bar = bars.setdefault(phase, Progress(phase))
+                noun = "changes" if phase in ("push", "pull") else "release files"
+                bar = bars.setdefault(phase, Progress(phase, noun=noun))
                 bar(done, total or done)
 
             try:
@@ -90,9 +91,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             finally:
                 for bar in bars.values():
                     bar.close()
-            print(report.summary())
             if report.texts_received:
-                _index_shared(ws)
+                # the team's work waiting for the shared releases applies once they are
+                # indexed: the summary counts what still waits after that
+                report.waiting = _index_shared(ws)
+            print(report.summary())
             if report.conflicts:
                 print("reviewer sync --conflicts lists them")
     except team.SyncError as exc:
@@ -100,19 +103,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index_shared(ws: Any) -> None:
+def _index_shared(ws: Any) -> int:
     """Index the releases the team shared (written to the data folder's shared folder),
-    then apply the team's work on them and index that too."""
+    then apply the team's work on them and index that too. Returns how many changes
+    still wait for releases this library lacks."""
     from reviewer.core import sync as team
 
     bar = Progress("text")
     try:
         added = ws.library.scan(progress=bar, entities=False).added
-        if team.apply_waiting(ws.store).doc_ids:
+        applied = team.apply_waiting(ws.store)
+        if applied.doc_ids:
             ws.library.scan(progress=bar, entities=False)
     finally:
         bar.close()
     print(f"added {added} shared release(s) to the library")
+    return applied.waiting
 
 
 def _print_conflicts(store) -> None:

@@ -137,9 +137,14 @@ def test_the_command_line_turns_sharing_on_and_indexes_what_it_receives(
     out = capsys.readouterr().out
     assert "shares the files of reviewed releases" in out and "shared 1 release file" in out
     assert main(["sync", "--server", ben_url, "--data-dir", str(ben)]) == 0
-    out = capsys.readouterr().out
+    got = capsys.readouterr()
+    out = got.out
     assert "1 shared release received" in out
     assert "added 1 shared release(s) to the library" in out
+    # the team's work applied to the release it received: nothing said to wait any more
+    assert "for releases not in this library" not in out
+    pull = [line for line in got.err.splitlines() if line.startswith("pull:")]
+    assert pull and pull[-1].startswith("pull: 2/2 changes")  # changes, not releases
     with Workspace(ben) as ws:
         doc = next(d for d in ws.store.documents() if d.sha256 == sha)
         assert ws.store.status(doc.id) == "in progress"
