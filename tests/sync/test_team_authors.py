@@ -83,3 +83,12 @@ def test_times_read_as_the_window_writes_them() -> None:
     assert when(dt.datetime(2026, 12, 2, 10, 42).timestamp(), now) == "10:42"
     assert when(dt.datetime(2026, 11, 28, 9, 5).timestamp(), now) == "28 Nov 09:05"
     assert when(dt.datetime(2025, 11, 28, 9, 5).timestamp(), now) == "28 Nov 2025 09:05"
+
+
+def test_the_team_panel_writes_times_as_the_entity_pane_does() -> None:
+    from reviewer.core.sync.team import TeamEdit
+
+    at = dt.datetime(2025, 3, 2, 9, 5).timestamp()
+    line = TeamEdit("Ana Lima", at, "status", {"status": "reviewed"}).describe()
+    assert line == f"Marked by Ana Lima, {when(at)}: reviewed" == \
+        "Marked by Ana Lima, 2 Mar 2025 09:05: reviewed"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from reviewer.core import changelog
 from reviewer.core.changelog import Change
 from reviewer.core.store import ReviewStore
+from reviewer.core.sync.authors import when
 
 
 class TeamSettings:
@@ -95,9 +96,7 @@ class TeamEdit:
 
     def describe(self) -> str:
         """"Corrected by Ana, 10:42: ORG “OPEC”" and the like."""
-        when = _dt.datetime.fromtimestamp(self.at)
-        stamp = when.strftime("%H:%M") if when.date() == _dt.date.today() \
-            else when.strftime("%d %b %H:%M")
+        stamp = when(self.at)  # as the entity pane writes it
         v = self.value or {}
         verb, what = {
             "correction": ("Corrected", f"{v.get('label', '')} “{v.get('text', '')}” "
@@ -140,10 +139,10 @@ class Conflict:
     def options(self) -> list[str]:
         out = []
         for c in self.heads:
-            when = _dt.datetime.fromtimestamp(c.at).strftime("%Y-%m-%d %H:%M")
+            stamp = _dt.datetime.fromtimestamp(c.at).strftime("%Y-%m-%d %H:%M")
             shown = " (shown)" if c is self.heads[-1] else ""
             out.append(f"{c.uuid[:8]}  {self.names.get(c.author, c.author) or 'you'}, "
-                       f"{when}: {_value(c)}{shown}")
+                       f"{stamp}: {_value(c)}{shown}")
         return out
 
 
