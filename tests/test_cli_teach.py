@@ -8,14 +8,7 @@ from reviewer.cli import main
 from reviewer.core.review import operations
 from reviewer.core.review.view import document_view
 from reviewer.core.review.workspace import Workspace
-
-RELEASES = {
-    "a.txt": "LEEDS, 3 June 2024 - Shares of Harlow Finch rose after Harlow Finch reported "
-             "results for the quarter.\n",
-    "b.txt": "LEEDS, 9 June 2024 - Harlow Finch will hire 40 engineers in Leeds, Harlow Finch "
-             "said on Monday.\n",
-    "c.txt": "LEEDS, 12 June 2024 - Analysts praised Harlow Finch on Tuesday.\n",
-}
+from tests.teach_releases import write_releases
 
 
 def _labels(ws: Workspace, name: str) -> set[tuple[str, str]]:
@@ -24,10 +17,7 @@ def _labels(ws: Workspace, name: str) -> set[tuple[str, str]]:
 
 
 def test_teach_list_and_roll_back(tmp_path: Path, data_dir: Path, capsys) -> None:
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    for name, text in RELEASES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = write_releases(tmp_path / "releases")
     assert main(["index", str(folder), "--data-dir", str(data_dir)]) == 0
     assert main(["teach", "--data-dir", str(data_dir)]) == 0
     assert "nothing to learn from yet" in capsys.readouterr().err

@@ -9,6 +9,7 @@ import pytest
 from reviewer.core.review import operations
 from reviewer.core.review.view import document_view
 from reviewer.core.review.workspace import Workspace
+from tests.teach_releases import RELEASES, write_releases
 
 
 @pytest.fixture
@@ -47,21 +48,9 @@ def test_a_document_correction_does_not_relabel_another_release(ws: Workspace) -
     assert ("ASEAN Plus Three", "ORG") not in labels
 
 
-RELEASES = {
-    "a.txt": "LEEDS, 3 June 2024 - Shares of Harlow Finch rose after Harlow Finch reported "
-             "results for the quarter.\n",
-    "b.txt": "LEEDS, 9 June 2024 - Harlow Finch will hire 40 engineers in Leeds, Harlow Finch "
-             "said on Monday.\n",
-    "c.txt": "LEEDS, 12 June 2024 - Analysts praised Harlow Finch on Tuesday.\n",
-}
-
-
 @pytest.fixture
 def desk(data_dir: Path, tmp_path: Path):
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    for name, text in RELEASES.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    folder = write_releases(tmp_path / "releases")
     w = Workspace(data_dir)
     w.library.add_paths([folder])
     w.library.scan()

@@ -24,8 +24,25 @@ from reviewer.core.sync import TeamSettings, conflicts, sync  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None:
+def laptop_window(qtbot, data: Path, releases: Path, url: str, every: int | None = None):
+    """A reviewer's window on `releases`, set to sync with `url`, shown once its first
+    scan is done."""
     from reviewer.ui.app import create_main_window
+
+    with Workspace(data) as ws:
+        ws.store.add_folder(str(releases.resolve()))
+        settings = TeamSettings(ws.store)
+        settings.set_server(url)
+        if every is not None:
+            settings.set_interval(every)
+    w = create_main_window(str(data), start_scan=True)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.scanFinished, timeout=60000):
+        w.show()
+    return w
+
+
+def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None:
 
     ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
     # Ana, on her laptop, reviews the first release and labels a name in it.
@@ -43,16 +60,8 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
     # Ben's window, on his own copy of the releases.
     data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
     shutil.copytree(ROOT / "sample_docs", releases)
-    with Workspace(data) as ws:
-        ws.store.add_folder(str(releases.resolve()))
-        settings = TeamSettings(ws.store)
-        settings.set_server(ben_url)
-        settings.set_interval(5)  # `reviewer sync --every 5`
-    w = create_main_window(str(data), start_scan=True)
-    qtbot.addWidget(w)
+    w = laptop_window(qtbot, data, releases, ben_url, every=5)  # `reviewer sync --every 5`
     try:
-        with qtbot.waitSignal(w.scanFinished, timeout=60000):
-            w.show()
         show(w, FIRST)
         assert w.team.state.text().startswith("Team: synced never")
         assert w.team.timer.isActive() and w.team.timer.interval() == 5 * 60_000
@@ -92,7 +101,6 @@ def test_sync_with_team_shows_what_others_changed(team, tmp_path, qtbot) -> None
 def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) -> None:
     from PySide6.QtCore import Qt
 
-    from reviewer.ui.app import create_main_window
 
     ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
     lea_url = team.add("lea", "Lea Park", lead=True)
@@ -109,14 +117,8 @@ def test_a_lead_decides_a_conflict_from_the_team_panel(team, tmp_path, qtbot) ->
 
     data, releases = tmp_path / "lea" / "data", tmp_path / "lea" / "releases"
     shutil.copytree(ROOT / "sample_docs", releases)
-    with Workspace(data) as ws:
-        ws.store.add_folder(str(releases.resolve()))
-        TeamSettings(ws.store).set_server(lea_url)
-    w = create_main_window(str(data), start_scan=True)
-    qtbot.addWidget(w)
+    w = laptop_window(qtbot, data, releases, lea_url)
     try:
-        with qtbot.waitSignal(w.scanFinished, timeout=60000):
-            w.show()
         show(w, FIRST)
         with qtbot.waitSignal(w.team.finished, timeout=60000):
             w.window_actions["team_sync"].trigger()
@@ -173,7 +175,6 @@ def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot,
     from PySide6.QtCore import Qt
 
     import reviewer.core.sync as core_sync
-    from reviewer.ui.app import create_main_window
 
     # The first sync waits after its first batch until Cancel is clicked (at most 30 s):
     # the click always lands mid-sync, however fast the machine.
@@ -205,14 +206,8 @@ def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot,
 
     data, releases = tmp_path / "ben" / "data", tmp_path / "ben" / "releases"
     shutil.copytree(ROOT / "sample_docs", releases)
-    with Workspace(data) as ws:
-        ws.store.add_folder(str(releases.resolve()))
-        TeamSettings(ws.store).set_server(ben_url)
-    w = create_main_window(str(data), start_scan=True)
-    qtbot.addWidget(w)
+    w = laptop_window(qtbot, data, releases, ben_url)
     try:
-        with qtbot.waitSignal(w.scanFinished, timeout=60000):
-            w.show()
         show(w, FIRST)
         clicked = []
 
@@ -242,21 +237,14 @@ def test_a_sync_cancelled_midway_finishes_at_the_next_one(team, tmp_path, qtbot,
 def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtbot) -> None:
     import socket
 
-    from reviewer.ui.app import create_main_window
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data, releases = tmp_path / "data", tmp_path / "releases"
     shutil.copytree(ROOT / "sample_docs", releases)
-    with Workspace(data) as ws:
-        ws.store.add_folder(str(releases.resolve()))
-        TeamSettings(ws.store).set_server(f"postgresql://ana@127.0.0.1:{port}/team")
-    w = create_main_window(str(data), start_scan=True)
-    qtbot.addWidget(w)
+    w = laptop_window(qtbot, data, releases, f"postgresql://ana@127.0.0.1:{port}/team")
     try:
-        with qtbot.waitSignal(w.scanFinished, timeout=60000):
-            w.show()
         show(w, FIRST)
         w.edits.set_status("reviewed")
         # the release's own line ("…, reviewed") comes first; the sync's news after it
@@ -274,7 +262,6 @@ def test_an_unreachable_server_is_said_plainly_and_nothing_is_lost(tmp_path, qtb
 
 def test_a_release_the_team_shared_appears_in_the_window_with_the_team_work(
         team, tmp_path, qtbot) -> None:
-    from reviewer.ui.app import create_main_window
 
     ana_url, ben_url = team.add("ana", "Ana Lima"), team.add("ben", "Ben Okafor")
     # Ana shares the files of the releases she reviews; Ben does not have her release.
@@ -294,14 +281,8 @@ def test_a_release_the_team_shared_appears_in_the_window_with_the_team_work(
     releases.mkdir(parents=True)
     other = sorted((ROOT / "sample_docs").glob("*.txt"))[2]
     shutil.copy2(other, releases / other.name)
-    with Workspace(data) as ws:
-        ws.store.add_folder(str(releases.resolve()))
-        TeamSettings(ws.store).set_server(ben_url)
-    w = create_main_window(str(data), start_scan=True)
-    qtbot.addWidget(w)
+    w = laptop_window(qtbot, data, releases, ben_url)
     try:
-        with qtbot.waitSignal(w.scanFinished, timeout=60000):
-            w.show()
         assert len(w.ws.store.documents()) == 1
         with qtbot.waitSignal(w.team.finished, timeout=60000) as got:
             w.window_actions["team_sync"].trigger()
