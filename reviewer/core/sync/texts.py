@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from reviewer.core import changelog
+from reviewer.core.files import atomic_write
 from reviewer.core.store import ReviewStore
 from reviewer.core.sync import server as _server
 
@@ -94,16 +93,14 @@ def push(store: ReviewStore, conn: psycopg.Connection[Any], report: SyncReport,
         if data is not None:
             batch.append((sha, _file_name(Path(paths[sha]).name, sha), data))
             size += len(data)
-        if batch and (size >= BATCH_BYTES or number == len(todo)):
+        stop = cancelled is not None and cancelled()
+        if batch and (size >= BATCH_BYTES or number == len(todo) or stop):
             _upload(conn, batch)
             report.texts_sent += len(batch)
             batch, size = [], 0
         if progress is not None:
             progress("share texts", number, len(todo))
-        if cancelled is not None and cancelled():
-            if batch:
-                _upload(conn, batch)
-                report.texts_sent += len(batch)
+        if stop:
             report.cancelled = True
             return
 
@@ -181,16 +178,6 @@ def _write(folder: Path, sha: str, name: str, content: bytes) -> Path | None:
         return None
     home = folder / sha[:16]
     home.mkdir(parents=True, exist_ok=True)
-    dest = home / _file_name(name, sha)
-    fd, tmp = tempfile.mkstemp(prefix=".shared-", dir=home)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    dest = atomic_write(home / _file_name(name, sha), lambda f: f.write(content))
     log.info("received the shared release %s", dest)
     return dest
