@@ -7,7 +7,7 @@ from reviewer.core.documents import loaders
 from reviewer.core.export import memo
 from reviewer.core.extract import consistency, linking, name_tokens, patterns
 from reviewer.core.model import Dateline, Entity, Structure
-from reviewer.core.search import index, matchers
+from reviewer.core.search import bulk, codec, index, matchers
 from reviewer.core.search.index import SearchIndex
 from reviewer.ui.offsets import OffsetMap
 from reviewer.ui import (
@@ -32,12 +32,13 @@ _props.last_modified_by, _props.created, _props.modified, _props.comments
 # Set for sqlite3 and Qt to read
 _unused.row_factory, _unused.cursor
 # Whoosh calls these on the subclasses of its codec, collector, matchers and queries
-index._InlinePostingsWriter.finish_postings, index.Codec.postings_writer
-index.Codec.per_document_reader
-matchers.KeepAllCollector.minscore, matchers._ArrayUnionMatcher._limit
+codec._PostingsWriter.finish_postings, codec._PostingsWriter._write_block
+codec._PostingsWriter._mini_values, codec.Codec.postings_writer, codec.Codec.postings_reader
+codec.Codec.per_document_reader, codec.LeafMatcher._read_data, codec.LeafMatcher._read_values
+matchers._ArrayUnionMatcher._limit
 matchers._ArrayUnionMatcher._find_next, matchers.RangeIds._rewrap
 matchers.PatternIds._rewrap, matchers.DocSet.is_leaf, matchers.DocSet.estimate_size
-matchers.DocSetResults._results._total
+matchers.DocSetResults._results._total, bulk.Ranked._results._total
 # Qt calls these: item model, delegate and widget overrides
 library_models.LibraryModel.columnCount, library_models.LibraryModel.flags
 library_models.FacetModel.columnCount

@@ -144,14 +144,13 @@ def test_statuses_of_the_matches_follow_the_store(ws) -> None:
     assert ws.searcher.search("*").statuses == {"unreviewed": 6}
 
 
-def test_a_newer_search_stops_the_running_one(ws, monkeypatch) -> None:
+def test_a_newer_search_stops_the_running_one(ws) -> None:
     gen = ws.searcher.supersede()
     run = ws.searcher.start("ASEAN", gen)
     ws.searcher.supersede()  # the reviewer typed again
     with pytest.raises(Superseded):
         run.first_screen(20)
-    # Mid-match: the check inside the collector's loop stops it.
-    monkeypatch.setattr(searcher_mod, "CHECK_EVERY", 1)
+    # Mid-match: the checks between the words and segments of a query stop it.
     gen = ws.searcher.supersede()
     run = ws.searcher.start("*", gen)
     first = run.first_screen(20)

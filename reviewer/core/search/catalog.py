@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import marshal
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from reviewer.core.files import WriteError, atomic_write
 from reviewer.core.search.index import SearchIndex
@@ -43,23 +43,50 @@ class Catalog:
         self.docnum_of = {d: n for n, d in enumerate(self.doc_ids) if d >= 0}
         self.live = sorted(self.docnum_of.values())
 
-    _full: dict[str, list[tuple[int, int]]] | None = None
+    _arrays: CatalogArrays | None = None
 
-    def full_counts(self) -> dict[str, list[tuple[int, int]]]:
-        """Per label, its pairs' numbers of releases in the whole library, most first."""
-        if self._full is None:
-            counts = Counter(chain.from_iterable(map(self.per_doc.__getitem__, self.live)))
-            full: dict[str, list[tuple[int, int]]] = {}
-            pairs = self.pairs
-            for pid, n in sorted(counts.items(), key=itemgetter(1), reverse=True):
-                full.setdefault(pairs[pid][0], []).append((pid, n))
-            self._full = full
-        return self._full
+    def arrays(self) -> CatalogArrays:
+        """The catalogue as flat arrays for counting facets, built once per index state
+        (the start-up warm-up builds them)."""
+        if self._arrays is None:
+            self._arrays = CatalogArrays.build(self)
+        return self._arrays
 
     def with_label(self, label: str) -> list[int]:
         """Document numbers of the releases with any entity of `label`."""
         wanted = {i for i, (lab, _v) in enumerate(self.pairs) if lab == label}
         return [n for n in self.live if not wanted.isdisjoint(self.per_doc[n])]
+
+
+@dataclass(slots=True, frozen=True)
+class CatalogArrays:
+    """Every document's pair ids end to end (`flat`), where each document's run starts
+    (`offsets`, one more than documents), the pairs' counts over the live documents
+    (`full`), and each label's pair ids."""
+
+    flat: np.ndarray
+    offsets: np.ndarray
+    full: np.ndarray
+    by_label: dict[str, np.ndarray]
+    pair_count: int
+
+    @classmethod
+    def build(cls, cat: Catalog) -> CatalogArrays:
+        per_doc = cat.per_doc
+        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+        offsets = np.zeros(len(per_doc) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64,
+                           count=int(offsets[-1]))
+        pair_count = len(cat.pairs)
+        live = np.zeros(len(per_doc), dtype=bool)
+        live[np.asarray(cat.live, dtype=np.int64)] = True
+        full = np.bincount(flat[np.repeat(live, lengths)], minlength=pair_count)
+        labels: dict[str, list[int]] = {}
+        for pid, (label, _value) in enumerate(cat.pairs[:pair_count]):
+            labels.setdefault(label, []).append(pid)
+        by_label = {label: np.asarray(pids, dtype=np.int64) for label, pids in labels.items()}
+        return cls(flat, offsets, full, by_label, pair_count)
 
 
 class Catalogues:

@@ -15,23 +15,21 @@ from typing import Any
 from whoosh import index as windex
 from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
 from whoosh.analysis.filters import STOP_WORDS
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3PostingsWriter
-from whoosh.codec.whoosh3 import _lenfield as _length_field
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import TOC, LockError
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.reading import SegmentReader
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, PostingPool, SegmentWriter
 
 from reviewer.core.files import WriteError, atomic_write_text
 from reviewer.core.model import LABEL_FIELDS
+from reviewer.core.search.codec import CODEC, Codec  # noqa: F401 - Codec: older indexes name it here
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "reviewer"
-SCHEMA_VERSION = "3"  # 3: "mentions", each name as written with its count
+SCHEMA_VERSION = "4"  # 3: "mentions", each name as written with its count; 4: codec.py's blocks
 
 
 class IndexLockedError(Exception):
@@ -77,66 +75,6 @@ def make_schema() -> Schema:
     return Schema(**fields)
 
 
-class _InlinePostingsWriter(W3PostingsWriter):
-    # Whoosh 2.7.4 calls a non-existent `set_inline` when it inlines; the reader side
-    # (`set_inlined` / `inlined_postings`) works, so only the writer needs the fix.
-    def finish_postings(self) -> Any:
-        # Only postings that all carry a value: Whoosh's inline reader hands '' (str)
-        # back for a missing one, which a later segment merge rejects.
-        terminfo: Any = self._terminfo  # type: ignore[has-type]  # set by Whoosh
-        if (not self.written() and len(self) < self._inlinelimit
-                and len(self._values) == len(self._ids)):
-            terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
-        else:  # Whoosh's own block path, without its broken inline branch
-            if self._ids:
-                self._write_block(last=True)
-            terminfo.set_extent(self._startoffset, self._postfile.tell() - self._startoffset)
-        self._terminfo = None
-        return terminfo
-
-
-class _LengthsReader(W3PerDocReader):
-    """Field lengths read once per field into memory: the segment writer asks for a
-    length for every posting it writes, and BM25 for every document it scores."""
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
-        cache = self.__dict__.setdefault("_rv_lengths", {})
-        values = cache.get(fieldname)
-        if values is None:
-            reader = self._cached_reader(_length_field(fieldname), LENGTHS_COLUMN)
-            if reader is None:
-                return default
-            if getattr(reader, "_fixedlen", 0) == 1:  # one byte per document: one read
-                values = bytes(reader._dbfile.get(reader._basepos, reader._count))
-            else:
-                values = bytes(reader)
-            cache[fieldname] = values
-        if docnum > self._doccount:
-            raise IndexError(f"Asked for docnum {docnum} of {self._doccount}")
-        lbyte = values[docnum] if docnum < len(values) else 0
-        return byte_to_length(lbyte) if lbyte else None
-
-
-class Codec(W3Codec):
-    """Whoosh's default codec, with two fixes for speed at archive scale:
-    terms with few postings (most terms of a press-release archive: names, figures)
-    are kept inline in the term table instead of each getting a pickled, zlib-compressed
-    posting block, and field lengths are read into memory once per segment."""
-
-    def __init__(self) -> None:
-        super().__init__(inlinelimit=8)
-
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
-        return _InlinePostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
-                                     compression=self._compression,
-                                     inlinelimit=self._inlinelimit)
-
-    def per_document_reader(self, storage: Any, segment: Any) -> Any:
-        return _LengthsReader(storage, segment)
-
-
-CODEC = Codec()
 
 #: Worker segments are written as separate files, not one compound file (the small
 #: segments of serial scans stay compound): Whoosh 2.7.4 opens

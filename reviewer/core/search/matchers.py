@@ -1,4 +1,4 @@
-"""Faster drop-ins for Whoosh's collector, phrase, union and range matchers.
+"""Faster drop-ins for Whoosh's phrase, union and range matchers and its BM25F scorer.
 
 Each returns the same documents and scores as Whoosh's own (tests compare them); they
 exist because search must stay interactive on archives of tens of thousands of releases.
@@ -8,24 +8,19 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
-from heapq import heappush, heapreplace
 from itertools import accumulate
 from pickle import loads as _unpickle
 from typing import Any
 
 from whoosh import matching as wm
 from whoosh import query as wq
-from whoosh.collectors import TopCollector
 from whoosh.formats import Positions
 from whoosh.matching.combo import ArrayUnionMatcher, CombinationMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Results
 from whoosh.util.numeric import byte_to_length
 
-from reviewer.core.search.index import (
-    _LengthsReader,
-)
+from reviewer.core.search.codec import _LengthsReader
 
 #: The running search's check (`SearchRun.check`) for this thread: long expansions
 #: call it between words, so a superseded search stops there too.
@@ -36,71 +31,6 @@ def _check() -> None:
     check = getattr(RUNNING, "check", None)
     if check is not None:
         check()
-
-
-class KeepAllCollector(TopCollector):
-    """The top N by score, and the number of every matching document (for facets), from
-    one pass over the matches. No block-quality skipping and no matcher replacement
-    (which may drop branches that cannot reach the top N): every match is visited."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self._ids: list[int] = []
-        self._scores: array[float] = array("d")
-        #: called every `check_every` matches; raises to stop the search (superseded)
-        self.check: Callable[[], None] | None = None
-        self.check_every = 4096
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self._ids = []
-        self._scores = array("d")
-
-    def _collect(self, global_docnum: int, score: float) -> Any:
-        self._ids.append(global_docnum)
-        self._scores.append(score)
-        return super()._collect(global_docnum, score)
-
-    def collect_matches(self) -> None:
-        # TopCollector.matches/collect/_collect for this collector's settings (no
-        # quality skipping, no replacement, no final_fn) in one loop: the same heap
-        # operations in the same order, without three method calls per match.
-        if self.final_fn is not None or self.replace or self._use_block_quality():
-            super().collect_matches()
-            return
-        matcher, offset, limit = self.matcher, self.offset, self.limit
-        items, append, keep = self.items, self._ids.append, self._scores.append
-        is_active, docid, score_of, advance = (matcher.is_active, matcher.id,
-                                               matcher.score, matcher.next)
-        check, every = self.check, self.check_every
-        n = 0
-        while is_active():
-            docnum = offset + docid()
-            score = score_of()
-            append(docnum)
-            keep(score)
-            n += 1
-            if check is not None and not n % every:
-                check()
-            if len(items) < limit:
-                heappush(items, (score, 0 - docnum))
-            elif score > items[0][0]:
-                heapreplace(items, (score, 0 - docnum))
-                self.minscore = items[0][0]
-            advance()
-        self.total += n
-
-    def all_ids(self) -> list[int]:
-        return self._ids
-
-    def ranked_ids(self) -> list[int]:
-        """Every match's document number in the collector's order: score, then number."""
-        ids, scores = self._ids, self._scores
-        order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
-        return [ids[i] for i in order]
-
-    def count(self) -> int:
-        return len(self._ids)
 
 
 class FastPhrase(wq.Phrase):
@@ -185,18 +115,14 @@ def _phrase_matcher(ms: list[Any]) -> Any:
 
 class _BM25F(BM25F):
     """Whoosh's default BM25F, whose per-posting field length lookup goes straight to the
-    segment's in-memory length bytes (`index._LengthsReader`) through a 256-entry table
+    segment's in-memory length bytes (`codec._LengthsReader`) through a 256-entry table
     of the same `byte_to_length` values, instead of four calls per scored posting."""
 
     def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         sc = super().scorer(searcher, fieldname, text, qf=qf)
         if type(sc) is not BM25FScorer:
             return sc
-        perdoc = getattr(searcher.reader(), "_perdoc", None)
-        if type(perdoc) is not _LengthsReader:
-            return sc
-        perdoc.doc_field_length(0, fieldname)  # reads the field's lengths once
-        values = perdoc.__dict__.get("_rv_lengths", {}).get(fieldname)
+        values = field_lengths(searcher.reader(), fieldname)
         if values is None:
             return sc
         size = len(values)
@@ -207,6 +133,35 @@ class _BM25F(BM25F):
 
         sc.dfl = dfl
         return sc
+
+
+def field_lengths(reader: Any, fieldname: str) -> bytes | None:
+    """One byte per document of a segment: its length in `fieldname`, as Whoosh stores
+    it (`byte_to_length`); None for a reader without `codec._LengthsReader`."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if type(perdoc) is not _LengthsReader:
+        return None
+    perdoc.doc_field_length(0, fieldname)  # reads the field's lengths once
+    values: bytes | None = perdoc.__dict__.get("_rv_lengths", {}).get(fieldname)
+    return values
+
+
+def length_norms(reader: Any, fieldname: str, avgfl: float, b: float, k1: float
+                 ) -> list[float] | None:
+    """BM25's length part, `K1 * ((1 - B) + B * fl / avgfl)`, for each document of a
+    segment (fl its length in `fieldname`), kept with the segment's reader."""
+    values = field_lengths(reader, fieldname)
+    if values is None:
+        return None
+    cache: dict[tuple[str, float, float, float], list[float]] = \
+        reader.__dict__.setdefault("_rv_norms", {})
+    key = (fieldname, avgfl, b, k1)
+    norms = cache.get(key)
+    if norms is None:
+        per_byte = [0.0 if fl is None else k1 * ((1 - b) + b * fl / avgfl)
+                    for fl in _LENGTHS]
+        norms = cache[key] = [per_byte[v] for v in values]
+    return norms
 
 
 # _LengthsReader.doc_field_length's answer for each length byte

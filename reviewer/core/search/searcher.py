@@ -1,13 +1,15 @@
 """Search: Whoosh query syntax plus field queries, hits as offsets, facet counts.
 
 A search is answered in two stages, so a screen of hits shows before the rest is
-counted: `SearchRun.first_screen` ranks the matches (exact BM25 order, every match
-visited once, its document number kept) and highlights the hits on screen;
+counted: `SearchRun.first_screen` finds every match with its score in one bulk pass
+(`bulk.py`: exact BM25F order and total, the same as Whoosh's matchers give), takes the
+top of the list and highlights the hits on screen;
 `SearchRun.finish` counts facets (`facets.py`) and review statuses over all the
 matches from a compact per-release catalogue (`catalog.py`: entity value ids, document
 ids), kept per index state in memory and in a file next to the index. A run started
-with a generation (`Searcher.supersede`) stops with `Superseded` at its next check once a
-newer one starts, so typing never queues searches behind each other.
+with a generation (`Searcher.supersede`) stops with `Superseded` at its next check (between
+the words and segments of the query) once a newer one starts, so typing never queues
+searches behind each other.
 
 Highlights are (start, end) offsets into the document's current text, computed by
 re-tokenising that text with each field's own analyser, so they always cut what the
@@ -29,6 +31,7 @@ from whoosh.qparser import MultifieldParser
 
 from reviewer.core.documents import loaders
 from reviewer.core.model import LABEL_FIELDS, Entity
+from reviewer.core.search.bulk import Ranked, evaluate
 from reviewer.core.search.catalog import Catalog, Catalogues
 from reviewer.core.search.facets import count_facets
 from reviewer.core.search.highlight import (
@@ -46,7 +49,6 @@ from reviewer.core.search.matchers import (
     DocSetResults,
     FastOr,
     FastPhrase,
-    KeepAllCollector,
     PatternIds,
     RangeIds,
 )
@@ -58,8 +60,6 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = ("title", "body", "boiler")
 #: Hits highlighted by the first stage: about a screen of results.
 SCREEN = 8
-#: Matches visited between two checks whether a newer search superseded this one.
-CHECK_EVERY = 4096
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
                          "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'"})
@@ -270,7 +270,7 @@ class Searcher:
         """Open the searcher and read what the first search would (the catalogue, term
         tables and field lengths), so the first query costs what the others do."""
         with self._lock:
-            self._catalogues.for_searcher(self._open_searcher()).full_counts()
+            self._catalogues.for_searcher(self._open_searcher()).arrays()
         self._reviewed()
         run = self.start("revenue")
         result = run.first_screen(SCREEN)
@@ -356,20 +356,16 @@ class SearchRun:
             return ds.results(), ds.all_ids()
         if q is wq.NullQuery:
             return [], []
-        # Find the matches once, scoring for the top N and keeping every match for the
-        # facets. (Block-quality skipping saved nothing here: every query measured
-        # faster in one pass, plain words too.)
-        collector = KeepAllCollector(limit if limit is not None else
-                                     max(1, s.doc_count_all()))
-        collector.check = self.check
-        collector.check_every = CHECK_EVERY
-        RUNNING.check = self.check
+        # Every match with its score in one bulk pass (`bulk.py`): the top N, the total
+        # and the facets' documents from the same dict.
+        RUNNING.check = self.check  # date ranges and prefixes check between words
         try:
-            s.search_with_collector(q, collector)
+            scores = evaluate(q, s, self.check)
         finally:
             RUNNING.check = None
-        self._ranked = collector.ranked_ids
-        return collector.results(), collector.all_ids()
+        ranked = Ranked(scores, s, q, limit)
+        self._ranked = ranked.ranked_ids
+        return ranked.results(), ranked.all_ids()
 
     def highlight(self, hits: Iterable[Hit]) -> None:
         """Highlights, fragments and snippets of these hits (those not done yet)."""
@@ -403,7 +399,7 @@ class SearchRun:
         if cat is None:
             raise RuntimeError("finish() before first_screen()")
         docs = self._ids
-        result.facets = count_facets(cat, docs, top, self.check, 8 * CHECK_EVERY)
+        result.facets = count_facets(cat, docs, top, self.check)
         self.check()
         result.statuses = self._statuses(cat, docs)
         result.complete = True
