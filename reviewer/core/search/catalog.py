@@ -76,7 +76,7 @@ class CatalogArrays:
         lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
         offsets = np.zeros(len(per_doc) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        flat = np.fromiter(chain.from_iterable(per_doc), dtype=np.int64,
+        flat = np.fromiter(chain.from_iterable(per_doc), dtype=np.int32,
                            count=int(offsets[-1]))
         pair_count = len(cat.pairs)
         live = np.zeros(len(per_doc), dtype=bool)
