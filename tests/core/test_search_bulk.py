@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.core.review.workspace import Workspace
+from reviewer.core.search import bulk
 from reviewer.core.search.codec import SPLIT_FROM
 
 WORDS = ["market", "growth", "revenue", "partner", "launch", "launched", "launches",
@@ -150,3 +151,35 @@ def test_merged_segments_answer_the_same(tmp_path, archive) -> None:
     after = {q: _ours_and_whoosh(ws, q)[0] for q in QUERIES}
     for q in QUERIES:
         assert after[q].keys() == before[q].keys(), q
+
+
+def test_a_refined_phrase_query_does_not_check_positions_again(archive, monkeypatch) -> None:
+    ws = archive
+    first = ws.searcher.search('"press release"', limit=None)
+    decoded = []
+    original = bulk._positions
+
+    def counting(value):  # noqa: ANN001, ANN202
+        decoded.append(1)
+        return original(value)
+
+    monkeypatch.setattr(bulk, "_positions", counting)
+    refined = ws.searcher.search('"press release" AND market', limit=None)
+    assert decoded == []  # the phrase's matches were kept with the index's segments
+    ours, theirs = _ours_and_whoosh(ws, '"press release" AND market')
+    assert ours.keys() == theirs.keys() and 0 < refined.total < first.total
+
+
+def test_a_kept_phrase_follows_an_edited_release(tmp_path) -> None:
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha\n\nThe press release of the council.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Beta\n\nA release for the press.\n", encoding="utf-8")
+    with Workspace(tmp_path / "data") as ws:
+        ws.library.add_paths([folder])
+        ws.library.scan()
+        assert [Path(h.path).name for h in ws.searcher.search('"press release"').hits] == ["a.txt"]
+        (folder / "b.txt").write_text("Beta\n\nA press release at last.\n", encoding="utf-8")
+        ws.library.scan()
+        names = sorted(Path(h.path).name for h in ws.searcher.search('"press release"').hits)
+        assert names == ["a.txt", "b.txt"]

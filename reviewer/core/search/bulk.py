@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 from heapq import nlargest
 from itertools import accumulate
@@ -40,6 +41,9 @@ from reviewer.core.search.matchers import (
 )
 
 Scores = dict[int, float]  # document number in one segment -> score
+#: Phrases whose matches each segment reader keeps, the most recently used: a phrase
+#: matching 98,704 releases keeps about 10 MB.
+KEEP_PHRASES = 4
 Check = Callable[[], None]
 
 
@@ -101,6 +105,8 @@ class _Segment:
         self.check = check
 
     def scores(self, node: wq.Query) -> Scores:
+        """`node`'s matches in this segment with their scores. The dict may be one kept
+        for later queries (a phrase's): callers build new ones rather than change it."""
         kind = type(node)
         if kind is wq.Term:
             return self._term(node)
@@ -223,6 +229,28 @@ class _Segment:
         if (node.slop != 1 or len(words) < 2 or fieldname not in schema
                 or type(schema[fieldname].format) is not Positions):
             return self._matched(node)
+        # A segment never changes while its reader lives, so a phrase's matches are kept
+        # with the reader for the next queries: a reviewer refining `"press release"`
+        # (98,704 matches) does not check its positions again at every keystroke.
+        kept: OrderedDict[tuple[str, tuple[str, ...]], Scores] = \
+            self.reader.__dict__.setdefault("_rv_phrases", OrderedDict())
+        key = (fieldname, tuple(words))
+        found = kept.get(key)
+        if found is None:
+            found = self._adjacent(fieldname, words)
+            if found is None:
+                return self._matched(node)
+            kept[key] = found
+            if len(kept) > KEEP_PHRASES:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
+        return _boosted(found, node.boost)
+
+    def _adjacent(self, fieldname: str, words: list[str]) -> Scores | None:
+        """The phrase's matches and scores (unboosted); None when a word has another
+        scorer than BM25F."""
+        schema = self.searcher.schema
         # The rarest word first: the others' postings are read only in the blocks that
         # hold a document with every word so far.
         reader, field = self.reader, schema[fieldname]
@@ -242,7 +270,7 @@ class _Segment:
         scorers = [sc for sc in (self._bm25(fieldname, r[0], r[1]) for r in reads)
                    if sc is not None]
         if len(scorers) < len(reads):
-            return self._matched(node)
+            return None
         self.check()
         common = within or []
         # each word's scores and, by document, where it is in the word's postings
@@ -257,7 +285,7 @@ class _Segment:
                 i, j = w0[d], w1[d]
                 if not {p + 1 for p in _positions(v0[i])}.isdisjoint(_positions(v1[j])):
                     out[d] = s0[i] + s1[j]
-            return _boosted(out, node.boost)
+            return out
         for d in common:
             at = [w[d] for w in where]
             ends = {p + 1 for p in _positions(vals[0][at[0]])}
@@ -267,7 +295,7 @@ class _Segment:
                     break
             if ends:
                 out[d] = _tree_sum([sc[i] for sc, i in zip(scores, at, strict=True)])
-        return _boosted(out, node.boost)
+        return out
 
     def _docset(self, node: DocSet) -> Scores:
         m = node.matcher(self.searcher, self.context)
