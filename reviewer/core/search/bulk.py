@@ -63,9 +63,9 @@ def evaluate(q: wq.Query, top: Any, check: Check) -> Scores:
 
 
 class Ranked:
-    """What `KeepAllCollector` gives for these scores: the top `limit` (every match with
-    None) by score, then by document number as Whoosh's collector breaks ties; every
-    match's number; all of them in that order on demand."""
+    """The matches as a search lists them: the top `limit` (every match with None) by
+    score, then by document number as Whoosh's collector breaks ties; every match's
+    number; all of them in that order on demand."""
 
     def __init__(self, scores: Scores, s: Any, q: wq.Query, limit: int | None) -> None:
         self._scores = scores

@@ -377,7 +377,7 @@ class DocSet(wq.Query):
 
 
 class DocSetResults:
-    """What `KeepAllCollector` gives for a `DocSet` alone, without visiting each
+    """What `bulk.Ranked` gives for a `DocSet` alone, without visiting each
     document: all score the same, and Whoosh's collector orders ties by document number."""
 
     def __init__(self, q: DocSet, s: Any, limit: int) -> None:
