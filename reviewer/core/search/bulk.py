@@ -19,7 +19,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from heapq import nlargest
 from itertools import accumulate
-from pickle import loads as _unpickle
 from typing import Any
 
 from whoosh import query as wq
@@ -39,6 +38,7 @@ from reviewer.core.search.matchers import (
     _tree_sum,
     length_norms,
 )
+from reviewer.core.search.matchers import positions as _positions
 
 Scores = dict[int, float]  # document number in one segment -> score
 #: Phrases whose matches each segment reader keeps, the most recently used: a phrase
@@ -439,12 +439,6 @@ class _Values:
             ends, data = block
             return data[ends[i - 1] if i else 0:ends[i]]
         return block[i]
-
-
-def _positions(value: Any) -> Any:
-    # whoosh.formats.Positions: a 4-byte count, then a list of position deltas pickled
-    # without its protocol header and final STOP (a list's pickle ends in APPEND(S)).
-    return accumulate(_unpickle(b"".join((value[4:], b"."))))
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:

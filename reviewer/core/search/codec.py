@@ -125,21 +125,25 @@ class LeafMatcher(W3LeafMatcher):
             self._data = (ids, weights, data[2])
 
     def _read_values(self) -> None:
-        data: Any = self._data
-        if data is None:
-            self._read_data()
-            data = self._data
-        vs = data[2]
-        fixedsize = self._fixedsize
-        if isinstance(vs, bytes) and (fixedsize is None or fixedsize < 0):
-            ends, data = split_values(_unpack(vs))
-            self._values = tuple(bytes(data[a:b]) for a, b in zip([0, *ends], ends, strict=False))
-        else:
+        split = self._split_values()
+        if split is None:
             super()._read_values()
+            return
+        ends, data = split
+        self._values = tuple(bytes(data[a:b]) for a, b in zip([0, *ends], ends, strict=False))
 
     def block_values(self) -> tuple[array[int], memoryview] | tuple[Any, ...]:
         """The current block's values: (where each ends, the values end to end) in
         Reviewer's layout, without decoding any; else the tuple of them (W3's)."""
+        split = self._split_values()
+        if split is not None:
+            return split
+        self._read_values()
+        values: tuple[Any, ...] = self._values
+        return values
+
+    def _split_values(self) -> tuple[array[int], memoryview] | None:
+        """The current block's values if it is in Reviewer's layout, else None."""
         data: Any = self._data
         if data is None:
             self._read_data()
@@ -148,9 +152,7 @@ class LeafMatcher(W3LeafMatcher):
         fixedsize = self._fixedsize
         if isinstance(vs, bytes) and (fixedsize is None or fixedsize < 0):
             return split_values(_unpack(vs))
-        self._read_values()
-        values: tuple[Any, ...] = self._values
-        return values
+        return None
 
 
 class _LengthsReader(W3PerDocReader):

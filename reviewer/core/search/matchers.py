@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
 from itertools import accumulate
 from pickle import loads as _unpickle
 from typing import Any
@@ -61,11 +62,12 @@ class FastPhrase(wq.Phrase):
         return m
 
 
-def _decode_positions(value: bytes) -> list[int]:
-    # whoosh.formats.Positions: 4-byte count, then a pickled list of position deltas.
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(_unpickle(value[4:])))
+def positions(value: Any) -> Iterator[int]:
+    """The positions of a posting's value (bytes or a memoryview of them)."""
+    # whoosh.formats.Positions: a 4-byte count, then the pickled list of position deltas.
+    # A STOP is added where Whoosh's decoder adds one when it is missing; pickle reads up
+    # to the first.
+    return accumulate(_unpickle(b"".join((value[4:], b"."))))
 
 
 def _tree_sum(scores: list[float]) -> float:
@@ -100,9 +102,9 @@ def _phrase_matcher(ms: list[Any]) -> Any:
         if ahead > doc:
             first.skip_to(ahead)
             continue
-        ends = _decode_positions(first.value())
+        ends = list(positions(first.value()))
         for m in rest:
-            following = set(_decode_positions(m.value()))
+            following = set(positions(m.value()))
             ends = [p + 1 for p in ends if p + 1 in following]
             if not ends:
                 break
